@@ -1,0 +1,45 @@
+// Bundles the extension, the language server and the CLI with esbuild, and copies the pinned grammar.
+//
+// Outputs:
+//   grammars/tree-sitter-c.wasm      taken from the pinned tree-sitter-c npm package (not committed)
+//   dist/{extension,server,cli}.js   CommonJS bundles for Node 20 / the VS Code extension host
+//   dist/*.wasm, dist/queries/*.scm  runtime assets located next to the bundles
+//
+// Upgrading the grammar: bump tree-sitter-c in package.json, run `npm run build && npm test`; the corpus
+// acceptance tests show whether the new grammar parses kernel C differently.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'queries'), { recursive: true });
+
+copyFileSync(join(root, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'), join(root, 'grammars/tree-sitter-c.wasm'));
+for (const wasm of ['grammars/tree-sitter-c.wasm', 'node_modules/web-tree-sitter/web-tree-sitter.wasm']) {
+  copyFileSync(join(root, wasm), join(dist, wasm.split('/').pop()));
+}
+for (const q of readdirSync(join(root, 'grammars/queries'))) {
+  copyFileSync(join(root, 'grammars/queries', q), join(dist, 'queries', q));
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // The CommonJS build of web-tree-sitter finds its runtime wasm next to the bundle (__dirname) without the
+  // import.meta.url shim the ESM build would need (../shared/EDITOR-HOST.md §1).
+  alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
+};
+const entries = [
+  { in: 'client/src/extension.ts', out: 'extension.js', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'server.js' },
+  { in: 'server/src/cli.ts', out: 'cli.js' },
+];
+await Promise.all(entries.map((e) =>
+  build({ ...common, entryPoints: [join(root, e.in)], outfile: join(dist, e.out), external: e.external ?? [] })));

@@ -1,0 +1,202 @@
+// Analyses one C document: finds its functions, builds their CFGs, computes callee summaries first
+// (callees before callers, within the file), and checks each function. Results are cached per function, so
+// after an edit only the functions whose text changed, and their callers whose callee summaries changed,
+// are interpreted again; an unchanged function that merely moved has its findings shifted.
+import type { Tree } from 'web-tree-sitter';
+import { buildCfg } from './cfg/build';
+import type { Expr, FunctionCfg } from './cfg/types';
+import { exprText, interpret, lockIdentity } from './check/interpret';
+import { checkLockPair } from './check/lockPair';
+import type { LockRecord } from './check/state';
+import { summarize, type FunctionSummary } from './check/summary';
+import type { Finding } from './findings';
+import { apiRow, type LockFamily } from './model/api';
+import { findFunctions, type FunctionSite } from './parse/functions';
+import type { CParser } from './parse/parser';
+
+export interface AnalysisOptions {
+  /** Upper bound on explored states per function (see ANALYSIS-LIMIT findings). */
+  maxStatesPerFunction?: number;
+}
+
+export interface FunctionReport {
+  name: string;
+  startLine: number;
+  endLine: number;
+  parseProblems: number;
+  statesVisited: number;
+  complete: boolean;
+  findings: Finding[];
+  /** Served from the cache without interpreting again. */
+  cached: boolean;
+}
+
+interface CacheEntry {
+  startRow: number;
+  calleeSignature: string;
+  callees: string[];
+  findings: Finding[];
+  summary: FunctionSummary | undefined;
+  statesVisited: number;
+  complete: boolean;
+}
+
+export class FileAnalyzer {
+  /** Keyed by the function's text (and file, for the findings' `file`). */
+  private cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
+
+  analyze(file: string, tree: Tree): FunctionReport[] {
+    const sites = findFunctions(tree, this.parser);
+    const byName = new Map(sites.map((s) => [s.name, s]));
+    const summaries = new Map<string, FunctionSummary>();
+    const reports = new Map<FunctionSite, FunctionReport>();
+    const nextCache = new Map<string, CacheEntry>();
+    const cfgs = new Map<FunctionSite, FunctionCfg>();
+    const cfgOf = (site: FunctionSite): FunctionCfg => {
+      let cfg = cfgs.get(site);
+      if (!cfg) cfgs.set(site, (cfg = buildCfg(site.node, site.name, site.params)));
+      return cfg;
+    };
+
+    // Callees first, so each function is checked with the summaries of the functions it calls.
+    const order: FunctionSite[] = [];
+    const state = new Map<FunctionSite, 'visiting' | 'done'>();
+    const visit = (site: FunctionSite): void => {
+      if (state.has(site)) return;
+      state.set(site, 'visiting');
+      const cached = this.cache.get(cacheKey(file, site));
+      const callees = cached ? cached.callees : calledFunctions(cfgOf(site));
+      for (const c of callees) {
+        const callee = byName.get(c);
+        if (callee && callee !== site) visit(callee);
+      }
+      state.set(site, 'done');
+      order.push(site);
+    };
+    sites.forEach(visit);
+
+    for (const site of order) {
+      const key = cacheKey(file, site);
+      const startRow = site.node.startPosition.row;
+      const cached = this.cache.get(key);
+      const signatureOf = (callees: string[]) => JSON.stringify(callees.map((c) => summaries.get(c) ?? null), replacer);
+      let entry: CacheEntry;
+      if (cached && cached.calleeSignature === signatureOf(cached.callees)) {
+        entry = { ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow };
+      } else {
+        const cfg = cfgOf(site);
+        const callees = calledFunctions(cfg).filter((c) => byName.has(c));
+        const result = interpret(cfg, {
+          summaries,
+          entryLocks: entryLocks(site, cfg),
+          maxStates: this.options.maxStatesPerFunction,
+        });
+        const findings = result.complete
+          ? checkLockPair({ file, functionName: site.name, interpretation: result, contract: site.contract })
+          : [limitFinding(file, site, result.statesVisited)];
+        entry = {
+          startRow, callees, calleeSignature: signatureOf(callees), findings,
+          summary: summarize(site.name, site.params, result), statesVisited: result.statesVisited, complete: result.complete,
+        };
+      }
+      nextCache.set(key, entry);
+      if (entry.summary) summaries.set(site.name, entry.summary);
+      reports.set(site, {
+        name: site.name,
+        startLine: startRow + 1,
+        endLine: site.node.endPosition.row + 1,
+        parseProblems: site.parseProblems,
+        statesVisited: entry.statesVisited,
+        complete: entry.complete,
+        findings: entry.findings,
+        cached: entry === nextCache.get(key) && cached !== undefined && entry.calleeSignature === cached.calleeSignature,
+      });
+    }
+    this.cache = nextCache;
+    return sites.map((s) => reports.get(s)!);
+  }
+}
+
+function cacheKey(file: string, site: FunctionSite): string {
+  return `${file}\u0000${site.node.text}`;
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  return value instanceof Map ? [...value] : value;
+}
+
+function shiftFindings(findings: Finding[], rows: number): Finding[] {
+  if (rows === 0) return findings;
+  return findings.map((f) => ({
+    ...f, line: f.line + rows, endLine: f.endLine + rows,
+    related: f.related.map((r) => (r.file ? r : { ...r, line: r.line + rows, endLine: r.endLine + rows })),
+  }));
+}
+
+function limitFinding(file: string, site: FunctionSite, states: number): Finding {
+  const p = site.node.startPosition;
+  return {
+    file, line: p.row + 1, column: p.column + 1, endLine: p.row + 1, endColumn: p.column + 1 + site.name.length,
+    severity: 'info', rule: 'ANALYSIS-LIMIT', function: site.name, related: [],
+    message: `analysis of ${site.name}() stopped after ${states} states; its locks were not checked`,
+  };
+}
+
+/** Every call in the CFG, for the call graph. */
+export function calledFunctions(cfg: FunctionCfg): string[] {
+  const names = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'call') {
+      names.add(e.callee);
+      e.args.forEach(walk);
+    } else if (e.kind === 'unary') walk(e.arg);
+    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+    else if (e.kind === 'assign') { walk(e.target); walk(e.value); }
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+  };
+  for (const n of cfg.nodes) {
+    for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+    if (n.condition) walk(n.condition);
+    if (n.returnValue) walk(n.returnValue);
+  }
+  return [...names];
+}
+
+/**
+ * Locks the annotations say are held on entry. Their family is the one this function's own lock calls
+ * use for the same expression (`__releases(&khugepaged_mm_lock)` with `spin_lock(&khugepaged_mm_lock)`).
+ */
+function entryLocks(site: FunctionSite, cfg: FunctionCfg): LockRecord[] {
+  const held = [...new Set([...site.contract.mustHold, ...site.contract.releases])];
+  if (held.length === 0) return [];
+  const families = familiesByIdentity(cfg);
+  const p = site.node.startPosition;
+  const span = { startRow: p.row, startColumn: p.column, endRow: p.row, endColumn: p.column + 1 };
+  return held.map((identity) => {
+    const family: LockFamily = families.get(identity) ?? 'spin';
+    return {
+      key: `${family}:${identity}`, family, name: identity, status: 'held', fromCaller: true, count: 0,
+      site: span, siteText: `${site.name}() annotation`,
+    };
+  });
+}
+
+function familiesByIdentity(cfg: FunctionCfg): Map<string, LockFamily> {
+  const out = new Map<string, LockFamily>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'call') {
+      const row = apiRow(e.callee);
+      for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
+        if (typeof eff.key === 'object' && e.args[eff.key.arg]) out.set(lockIdentity(exprText(e.args[eff.key.arg])), eff.family);
+      }
+      e.args.forEach(walk);
+    } else if (e.kind === 'assign') walk(e.value);
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+    else if (e.kind === 'unary') walk(e.arg);
+    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+  };
+  for (const n of cfg.nodes) for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+  return out;
+}

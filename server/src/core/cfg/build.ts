@@ -1,0 +1,422 @@
+// Builds the control-flow graph of one function_definition: if/else, switch/case/default with fallthrough,
+// for/while/do, break/continue, goto and labels, return, noreturn calls, kernel iterator macros
+// (`list_for_each_entry(...) {` parses as a call, a MISSING ";" and a block: a loop here), cleanup.h
+// guard()/scoped_guard() (released on every exit from their scope), and #if/#ifdef blocks (a branch on the
+// preprocessor condition, so two blocks under the same condition stay correlated on each path).
+import type { Node } from 'web-tree-sitter';
+import { NORETURN_FUNCTIONS } from '../model/api';
+import { declarationAssignments, normalizeText, spanOf, toExpr } from './expr';
+import type { CfgEvent, CfgNode, CfgNodeKind, Expr, FunctionCfg, Span } from './types';
+
+type CallExpr = Expr & { kind: 'call' };
+
+interface Scope {
+  guards: CallExpr[];
+}
+
+interface JumpTarget {
+  node: number;
+  scopeDepth: number;
+}
+
+interface PendingGoto {
+  from: number;
+  label: string;
+  activeGuards: CallExpr[];
+}
+
+const ITERATOR_GUARD_MACROS = new Set(['scoped_guard', 'scoped_cond_guard']);
+
+export function buildCfg(fn: Node, name: string, params: string[]): FunctionCfg {
+  return new CfgBuilder(name, params).build(fn);
+}
+
+class CfgBuilder {
+  private readonly nodes: CfgNode[] = [];
+  private readonly scopes: Scope[] = [];
+  private readonly breakTargets: JumpTarget[] = [];
+  private readonly continueTargets: JumpTarget[] = [];
+  private readonly labels = new Map<string, { node: number; activeGuards: CallExpr[] }>();
+  private readonly gotos: PendingGoto[] = [];
+  private switchCases: number[][] = [];
+  private exitNode = -1;
+
+  constructor(private readonly name: string, private readonly params: string[]) {}
+
+  build(fn: Node): FunctionCfg {
+    const entry = this.node('entry');
+    this.exitNode = this.node('exit');
+    const body = fn.childForFieldName('body');
+    const start = this.node('block');
+    this.edge(entry, start);
+    const end = body ? this.statement(body, start) : start;
+    if (end !== null) {
+      // Falling off the end is an implicit `return;`.
+      const ret = this.node('return', body ? endSpan(body) : undefined);
+      this.nodes[ret].label = 'end of function';
+      this.edge(end, ret);
+      this.edge(ret, this.exitNode);
+    }
+    this.resolveGotos();
+    return { name: this.name, params: this.params, nodes: this.nodes, entry, exit: this.exitNode };
+  }
+
+  private node(kind: CfgNodeKind, span?: Span): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, kind, events: [], succ: [], span });
+    return id;
+  }
+
+  private edge(from: number, to: number): void {
+    this.nodes[from].succ.push(to);
+  }
+
+  /** A fresh block that `cur` falls into. */
+  private continueFrom(cur: number | null): number {
+    const next = this.node('block');
+    if (cur !== null) this.edge(cur, next);
+    return next;
+  }
+
+  private activeGuards(fromDepth = 0): CallExpr[] {
+    return this.scopes.slice(fromDepth).flatMap((s) => s.guards);
+  }
+
+  private releaseGuards(node: number, guards: CallExpr[], span?: Span): void {
+    for (const acquire of [...guards].reverse()) {
+      this.nodes[node].events.push({ kind: 'guard-release', acquire, span: span ?? acquire.span });
+    }
+  }
+
+  /** Builds `s` with control arriving at block `cur`; returns the block where control continues, or null. */
+  private statement(s: Node, cur: number | null): number | null {
+    if (cur === null) {
+      // Unreachable code still matters when a label inside it is a goto target.
+      if (!containsEntryPoint(s)) return null;
+      cur = this.node('block');
+    }
+    switch (s.type) {
+      case 'compound_statement':
+        return this.block(s.namedChildren.filter(isNode), cur);
+      case 'expression_statement':
+        return this.expressionStatement(s, cur);
+      case 'declaration':
+        for (const e of declarationAssignments(s)) this.eval(cur, e);
+        return cur;
+      case 'if_statement':
+        return this.ifStatement(s, cur);
+      case 'while_statement':
+        return this.loop(cur, s.childForFieldName('condition'), s.childForFieldName('body'), null, null);
+      case 'for_statement':
+        return this.forStatement(s, cur);
+      case 'do_statement':
+        return this.doStatement(s, cur);
+      case 'switch_statement':
+        return this.switchStatement(s, cur);
+      case 'case_statement':
+        return this.caseStatement(s, cur);
+      case 'break_statement':
+        return this.jump(cur, this.breakTargets.at(-1), s);
+      case 'continue_statement':
+        return this.jump(cur, this.continueTargets.at(-1), s);
+      case 'return_statement':
+        return this.returnStatement(s, cur);
+      case 'goto_statement': {
+        const label = s.childForFieldName('label')?.text ?? '';
+        const from = this.node('block', spanOf(s));
+        this.nodes[from].label = `goto ${label}`;
+        this.edge(cur, from);
+        this.gotos.push({ from, label, activeGuards: this.activeGuards() });
+        return null;
+      }
+      case 'labeled_statement': {
+        const label = s.childForFieldName('label')?.text ?? '';
+        const target = this.labelNode(label);
+        this.edge(cur, target);
+        const inner = s.namedChildren.filter(isNode).find((c) => c.type !== 'statement_identifier');
+        return inner ? this.statement(inner, target) : target;
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+        return this.preprocessorIf(s, cur);
+      case 'preproc_else':
+        return this.block(s.namedChildren.filter(isNode), cur);
+      case 'attributed_statement': {
+        const inner = s.namedChildren.filter(isNode).find((c) => c.type !== 'attribute_declaration');
+        return inner ? this.statement(inner, cur) : cur;
+      }
+      case 'ERROR':
+        // Best effort inside a parse error: keep every statement and call we can recognise.
+        return this.block(s.namedChildren.filter(isNode), cur);
+      case 'comment':
+      case 'type_definition':
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+        return cur;
+      default:
+        if (isExpressionNode(s)) this.eval(cur, toExpr(s));
+        return cur;
+    }
+  }
+
+  /** A statement list, with the iterator-macro and guard idioms recognised across sibling statements. */
+  private block(children: Node[], cur: number | null): number | null {
+    this.scopes.push({ guards: [] });
+    for (let i = 0; i < children.length; i++) {
+      const s = children[i];
+      const macro = iteratorMacroCall(s);
+      const body = children[i + 1];
+      if (macro && body && isStatementNode(body)) {
+        const call = toExpr(macro) as CallExpr;
+        cur = ITERATOR_GUARD_MACROS.has(call.callee)
+          ? this.scopedGuard(call, body, cur)
+          : this.loop(cur, macro, body, null, null, true);
+        i++;
+        continue;
+      }
+      cur = this.statement(s, cur);
+    }
+    const scope = this.scopes.pop()!;
+    if (cur !== null && scope.guards.length > 0) this.releaseGuards(cur, scope.guards);
+    return cur;
+  }
+
+  private expressionStatement(s: Node, cur: number): number | null {
+    const e = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (!e) return cur;
+    const expr = toExpr(e);
+    this.eval(cur, expr);
+    if (expr.kind === 'call' && expr.callee.startsWith('guard(')) this.scopes.at(-1)?.guards.push(expr);
+    if (expr.kind === 'call' && NORETURN_FUNCTIONS.has(expr.callee)) {
+      const stop = this.node('noreturn', spanOf(s));
+      this.edge(cur, stop);
+      this.edge(stop, this.exitNode);
+      return null;
+    }
+    return cur;
+  }
+
+  private eval(cur: number, expr: Expr): void {
+    this.nodes[cur].events.push({ kind: 'eval', expr } satisfies CfgEvent);
+  }
+
+  private branch(cur: number | null, condition: Expr | undefined, span?: Span): number {
+    const b = this.node('branch', span);
+    this.nodes[b].condition = condition;
+    if (cur !== null) this.edge(cur, b);
+    return b;
+  }
+
+  private ifStatement(s: Node, cur: number): number | null {
+    const cond = s.childForFieldName('condition');
+    const b = this.branch(cur, cond ? toExpr(cond) : undefined, cond ? spanOf(cond) : spanOf(s));
+    const thenEnd = this.statement(s.childForFieldName('consequence')!, this.continueFrom(b));
+    const alt = s.childForFieldName('alternative');
+    const elseStart = this.continueFrom(b);
+    const altBody = alt?.type === 'else_clause' ? alt.namedChildren.find(isNode) : alt;
+    const elseEnd = altBody ? this.statement(altBody, elseStart) : elseStart;
+    return this.join(thenEnd, elseEnd);
+  }
+
+  private join(...ends: (number | null)[]): number | null {
+    const live = ends.filter((e): e is number => e !== null);
+    if (live.length === 0) return null;
+    const j = this.node('block');
+    for (const e of live) this.edge(e, j);
+    return j;
+  }
+
+  /**
+   * A loop `while (cond) body` (or `for (;cond;update)`, or an iterator macro whose body runs zero or more
+   * times). The header is a branch: true → body, false → after the loop.
+   */
+  private loop(cur: number | null, cond: Node | null, body: Node | null, update: Node | null,
+    initDone: null, iteratorMacro = false): number | null {
+    void initDone;
+    const condExpr: Expr | undefined = cond
+      ? iteratorMacro
+        ? { kind: 'opaque', parts: [], span: spanOf(cond), text: `iterate:${normalizeText(cond.text)}` }
+        : toExpr(cond)
+      : undefined;
+    const header = this.branch(cur, condExpr, cond ? spanOf(cond) : undefined);
+    const after = this.node('block');
+    const cont = update ? this.node('block') : header;
+    this.breakTargets.push({ node: after, scopeDepth: this.scopes.length });
+    this.continueTargets.push({ node: cont, scopeDepth: this.scopes.length });
+    const bodyStart = this.continueFrom(header);
+    const bodyEnd = body ? this.statement(body, bodyStart) : bodyStart;
+    this.breakTargets.pop();
+    this.continueTargets.pop();
+    if (bodyEnd !== null) this.edge(bodyEnd, cont);
+    if (update) {
+      this.eval(cont, toExpr(update));
+      this.edge(cont, header);
+    }
+    this.edge(header, after); // condition false (an absent condition is `true`: the interpreter prunes this edge)
+    return after;
+  }
+
+  private forStatement(s: Node, cur: number): number | null {
+    const init = s.childForFieldName('initializer');
+    if (init) {
+      if (init.type === 'declaration') for (const e of declarationAssignments(init)) this.eval(cur, e);
+      else this.eval(cur, toExpr(init));
+    }
+    return this.loop(cur, s.childForFieldName('condition'), s.childForFieldName('body'), s.childForFieldName('update'), null);
+  }
+
+  private doStatement(s: Node, cur: number): number | null {
+    const bodyStart = this.continueFrom(cur);
+    const cond = s.childForFieldName('condition');
+    const after = this.node('block');
+    const header = this.node('branch', cond ? spanOf(cond) : undefined);
+    this.nodes[header].condition = cond ? toExpr(cond) : undefined;
+    this.breakTargets.push({ node: after, scopeDepth: this.scopes.length });
+    this.continueTargets.push({ node: header, scopeDepth: this.scopes.length });
+    const bodyEnd = this.statement(s.childForFieldName('body')!, bodyStart);
+    this.breakTargets.pop();
+    this.continueTargets.pop();
+    if (bodyEnd !== null) this.edge(bodyEnd, header);
+    this.edge(header, bodyStart);
+    this.edge(header, after);
+    return after;
+  }
+
+  private switchStatement(s: Node, cur: number): number | null {
+    const cond = s.childForFieldName('condition');
+    if (cond) this.eval(cur, toExpr(cond));
+    const dispatch = this.node('block', cond ? spanOf(cond) : undefined);
+    this.edge(cur, dispatch);
+    const after = this.node('block');
+    this.breakTargets.push({ node: after, scopeDepth: this.scopes.length });
+    this.switchCases.push([]);
+    const body = s.childForFieldName('body');
+    const end = body ? this.statement(body, null) : null;
+    const cases = this.switchCases.pop()!;
+    this.breakTargets.pop();
+    for (const c of cases) this.edge(dispatch, c);
+    const hasDefault = body?.namedChildren.some((c) => c?.type === 'case_statement' && !c.childForFieldName('value'));
+    if (!hasDefault) this.edge(dispatch, after);
+    if (end !== null) this.edge(end, after);
+    return after;
+  }
+
+  private caseStatement(s: Node, cur: number | null): number | null {
+    const entry = this.node('block', spanOf(s));
+    if (cur !== null) this.edge(cur, entry); // fallthrough from the previous case
+    this.switchCases.at(-1)?.push(entry);
+    const value = s.childForFieldName('value');
+    const body = s.namedChildren.filter(isNode).filter((c) => c !== value);
+    return this.block(body, entry);
+  }
+
+  private jump(cur: number, target: JumpTarget | undefined, s: Node): null {
+    if (!target) return null; // break outside a loop/switch: a parse artefact; stop this path
+    const from = this.node('block', spanOf(s));
+    this.edge(cur, from);
+    this.releaseGuards(from, this.activeGuards(target.scopeDepth), spanOf(s));
+    this.edge(from, target.node);
+    return null;
+  }
+
+  private returnStatement(s: Node, cur: number): null {
+    const ret = this.node('return', spanOf(s));
+    this.nodes[ret].label = 'return';
+    const value = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (value) this.nodes[ret].returnValue = toExpr(value);
+    this.releaseGuards(ret, this.activeGuards(), spanOf(s));
+    this.edge(cur, ret);
+    this.edge(ret, this.exitNode);
+    return null;
+  }
+
+  private labelNode(label: string): number {
+    let l = this.labels.get(label);
+    if (!l) {
+      l = { node: this.node('block'), activeGuards: [] };
+      this.labels.set(label, l);
+    }
+    l.activeGuards = this.activeGuards();
+    return l.node;
+  }
+
+  private resolveGotos(): void {
+    for (const g of this.gotos) {
+      const target = this.labels.get(g.label);
+      if (!target) continue; // goto to a label outside the parsed text (a patch hunk): the path ends here
+      const leaving = g.activeGuards.filter((x) => !target.activeGuards.includes(x));
+      this.releaseGuards(g.from, leaving, this.nodes[g.from].span);
+      this.edge(g.from, target.node);
+    }
+  }
+
+  /** `scoped_guard(mutex, &m) { body }`: acquire, run the body once, release. */
+  private scopedGuard(call: CallExpr, body: Node, cur: number | null): number | null {
+    const start = this.continueFrom(cur);
+    const acquire: CallExpr = { ...call, callee: `guard(${exprText(call.args[0])})`, args: call.args.slice(1) };
+    this.eval(start, acquire);
+    this.scopes.push({ guards: [acquire] });
+    const end = this.statement(body, start);
+    this.scopes.pop();
+    if (end !== null) this.releaseGuards(end, [acquire]);
+    return end;
+  }
+
+  private preprocessorIf(s: Node, cur: number): number | null {
+    const condNode = s.childForFieldName('condition') ?? s.childForFieldName('name');
+    const directive = s.child(0)?.type ?? '#if';
+    let text = condNode ? normalizeText(condNode.text) : '?';
+    if (s.type === 'preproc_ifdef' || s.type === 'preproc_elifdef') {
+      text = directive.includes('ifndef') ? `!defined(${text})` : `defined(${text})`;
+    }
+    const condition: Expr = { kind: 'opaque', parts: [], span: condNode ? spanOf(condNode) : spanOf(s), text: `#if ${text}` };
+    const b = this.branch(cur, condition, condition.span);
+    const alternative = s.childForFieldName('alternative');
+    const body = s.namedChildren.filter(isNode).filter((c) => c !== condNode && c !== alternative);
+    const thenEnd = this.block(body, this.continueFrom(b));
+    const elseStart = this.continueFrom(b);
+    const elseEnd = alternative ? this.statement(alternative, elseStart) : elseStart;
+    return this.join(thenEnd, elseEnd);
+  }
+}
+
+/** `list_for_each_entry(f, head, lru) {` → the call (tree-sitter inserts a MISSING ";" after it). */
+function iteratorMacroCall(s: Node): Node | null {
+  if (s.type !== 'expression_statement') return null;
+  const last = s.child(s.childCount - 1);
+  if (!last || !last.isMissing) return null;
+  const call = s.namedChildren.find((c) => c?.type === 'call_expression');
+  return call ?? null;
+}
+
+function isStatementNode(n: Node): boolean {
+  return n.type.endsWith('_statement') || n.type === 'declaration';
+}
+
+function isExpressionNode(n: Node): boolean {
+  return n.type.endsWith('_expression') || n.type === 'identifier';
+}
+
+/** A goto label or a switch case: code after a return/goto/break is reachable again from here. */
+function containsEntryPoint(n: Node): boolean {
+  const entries = ['labeled_statement', 'case_statement'];
+  return entries.includes(n.type) || n.descendantsOfType(entries).length > 0;
+}
+
+function isNode(n: Node | null): n is Node {
+  return n !== null && n.type !== 'comment';
+}
+
+function exprText(e: Expr | undefined): string {
+  if (!e) return '';
+  return e.kind === 'ident' ? e.name : e.kind === 'const' ? e.text : e.text;
+}
+
+function endSpan(body: Node): Span {
+  const p = body.endPosition;
+  return { startRow: p.row, startColumn: Math.max(0, p.column - 1), endRow: p.row, endColumn: p.column };
+}

@@ -1,0 +1,55 @@
+// The control-flow graph of one C function, as plain data (no tree-sitter objects), so it can be cached,
+// sent to a worker thread and tested without a parser.
+
+/** 0-based row/column span inside the document (tree-sitter convention; findings convert to 1-based). */
+export interface Span {
+  startRow: number;
+  startColumn: number;
+  endRow: number;
+  endColumn: number;
+}
+
+/** The expression subset the analysis interprets; everything else is `opaque` with its sub-expressions kept. */
+export type Expr =
+  | { kind: 'call'; callee: string; args: Expr[]; span: Span; text: string }
+  | { kind: 'ident'; name: string; span: Span }
+  | { kind: 'const'; text: string; span: Span }
+  | { kind: 'unary'; op: string; arg: Expr; span: Span; text: string }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span; text: string }
+  | { kind: 'assign'; op: string; target: Expr; value: Expr; span: Span; text: string }
+  | { kind: 'update'; target: Expr; span: Span; text: string }
+  /** Fields, subscripts, casts, ternaries, statement expressions, …: `text` is the normalized source. */
+  | { kind: 'opaque'; parts: Expr[]; span: Span; text: string };
+
+export type CfgEvent =
+  /** Evaluate an expression for its effects (calls in evaluation order, assignments). */
+  | { kind: 'eval'; expr: Expr }
+  /** Leave the scope of a cleanup.h guard: the lock taken by `acquire` is released. */
+  | { kind: 'guard-release'; acquire: Expr & { kind: 'call' }; span: Span }
+  /** A `#if`/`#ifdef` branch decision is recorded as a condition fact on its text (see CfgNode.condition). */
+  ;
+
+export type CfgNodeKind = 'entry' | 'exit' | 'block' | 'branch' | 'return' | 'noreturn';
+
+export interface CfgNode {
+  id: number;
+  kind: CfgNodeKind;
+  /** Effects evaluated in order when control passes through the node (before a branch's condition). */
+  events: CfgEvent[];
+  /** For `branch`: successors are [whenTrue, whenFalse]. */
+  condition?: Expr;
+  /** For `return`: the returned expression, if any. */
+  returnValue?: Expr;
+  succ: number[];
+  span?: Span;
+  /** For goto statements and returns: what a message should call this exit ("goto out", "return"). */
+  label?: string;
+}
+
+export interface FunctionCfg {
+  name: string;
+  params: string[];
+  nodes: CfgNode[];
+  entry: number;
+  exit: number;
+}

@@ -1,0 +1,179 @@
+// Rule LOCK-PAIR (../shared/PROTOCOL.md §7): every lock taken is released on every path to every return,
+// with the same mode; no double acquire; no release without hold. Reported like smatch's "inconsistent
+// returns": the lock, where it was taken, and the exits (with the gotos that led there) that still hold it.
+import type { Span } from '../cfg/types';
+import type { Finding, RelatedLocation } from '../findings';
+import { FAMILIES } from '../model/api';
+import type { ExitState, Interpretation, LockEvent } from './interpret';
+import { isHeld, type LockRecord, type Value } from './state';
+
+export interface FunctionContract {
+  /** Lock identities (as written, without `&`) from __must_hold / __acquires / __releases / __cond_acquires. */
+  mustHold: string[];
+  acquires: string[];
+  releases: string[];
+  condAcquires: string[];
+  /** The declared return type's shape, to tell a conditional-acquire function's success from failure. */
+  returns: 'pointer' | 'bool' | 'int' | 'void';
+}
+
+export interface LockPairInput {
+  file: string;
+  functionName: string;
+  interpretation: Interpretation;
+  contract: FunctionContract;
+}
+
+export const LOCK_PAIR = 'LOCK-PAIR';
+
+export function checkLockPair(input: LockPairInput): Finding[] {
+  const findings: Finding[] = [];
+  const make = (span: Span, message: string, related: RelatedLocation[], severity: Finding['severity'] = 'error'): Finding => ({
+    file: input.file, ...toRange(span), severity, rule: LOCK_PAIR, message, function: input.functionName, related,
+  });
+  findings.push(...leaks(input, make));
+  findings.push(...eventFindings(input.interpretation.events, make));
+  findings.push(...contractFindings(input, make));
+  return findings;
+}
+
+type Make = (span: Span, message: string, related: RelatedLocation[], severity?: Finding['severity']) => Finding;
+
+function leaks(input: LockPairInput, make: Make): Finding[] {
+  const { exits } = input.interpretation;
+  const expected = new Set([...input.contract.acquires, ...input.contract.condAcquires, ...input.contract.mustHold]);
+  // Group the exits that hold each lock this function took, by the place it was taken.
+  const held = new Map<string, { lock: LockRecord; exits: ExitState[] }>();
+  for (const exit of exits) {
+    for (const lock of exit.state.locks.values()) {
+      if (!takenHereAndHeld(lock) || expected.has(identityOf(lock))) continue;
+      const id = `${lock.key}@${lock.site.startRow}:${lock.site.startColumn}`;
+      const entry = held.get(id) ?? { lock, exits: [] };
+      entry.exits.push(exit);
+      held.set(id, entry);
+    }
+  }
+  const out: Finding[] = [];
+  for (const { lock, exits: leaking } of held.values()) {
+    const releasing = exits.filter((e) => !isHeld(e.state.locks.get(lock.key)));
+    // Held on every exit: the function hands the lock to its caller (its summary says so).
+    if (releasing.length === 0) continue;
+    // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
+    if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;
+    const paths = uniqueExits(leaking);
+    const where = paths.map((e) => describeExit(e)).join('; ');
+    const what = lockDescription(lock);
+    out.push(make(lock.site,
+      `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
+      `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`,
+      paths.flatMap((e) => exitRelated(e, what))));
+  }
+  return out;
+}
+
+function takenHereAndHeld(lock: LockRecord): boolean {
+  const traits = FAMILIES[lock.family];
+  if (traits.ownedBy) return false;
+  if (traits.counting) return lock.count > 0;
+  return lock.status === 'held' && !lock.fromCaller;
+}
+
+function identityOf(lock: LockRecord): string {
+  return lock.key.slice(lock.family.length + 1);
+}
+
+function isConditionalAcquire(leaking: ExitState[], releasing: ExitState[], returns: FunctionContract['returns']): boolean {
+  return leaking.every((e) => classify(e.value, returns) === 'success') &&
+    releasing.every((e) => classify(e.value, returns) === 'failure');
+}
+
+function classify(v: Value, returns: FunctionContract['returns']): 'success' | 'failure' | 'unknown' {
+  if (v.eq?.startsWith('-')) return 'failure';
+  if (v.eq === 'SCAN_SUCCEED') return 'success';
+  if (v.eq?.startsWith('SCAN_')) return 'failure';
+  if (returns === 'pointer' || returns === 'bool') return v.truth === true ? 'success' : v.truth === false ? 'failure' : 'unknown';
+  if (returns === 'int') return v.eq === '0' ? 'success' : 'unknown';
+  return 'unknown';
+}
+
+function uniqueExits(exits: ExitState[]): ExitState[] {
+  const seen = new Map<string, ExitState>();
+  for (const e of exits) {
+    const key = e.state.trail.map((t) => `${t.label}@${t.span.startRow}`).join('>');
+    if (!seen.has(key)) seen.set(key, e);
+  }
+  return [...seen.values()].sort((a, b) => (a.node.span?.startRow ?? 0) - (b.node.span?.startRow ?? 0)).slice(0, 8);
+}
+
+function describeExit(e: ExitState): string {
+  const steps = e.state.trail.slice(-3).map((t) => `${t.label} (line ${t.span.startRow + 1})`);
+  return steps.join(' → ');
+}
+
+function exitRelated(e: ExitState, what: string): RelatedLocation[] {
+  const gotos = e.state.trail.filter((t) => t.label.startsWith('goto')).slice(-1);
+  const last = e.state.trail.at(-1);
+  const out: RelatedLocation[] = gotos.map((t) => ({ ...toRange(t.span), message: `${what} still held at this ${t.label}` }));
+  if (last) out.push({ ...toRange(last.span), message: `${what} still held at this ${last.label}` });
+  return out;
+}
+
+function lockDescription(lock: LockRecord): string {
+  const traits = FAMILIES[lock.family];
+  if (traits.singleton) return lock.family === 'mmap' && lock.mode ? `mmap_lock (${lock.mode})` : traits.label;
+  const label = lock.role ?? traits.label;
+  return `${label} '${lock.name}'${lock.mode ? ` (${lock.mode})` : ''}`;
+}
+
+function eventFindings(events: LockEvent[], make: Make): Finding[] {
+  const out: Finding[] = [];
+  const untouchedAt = new Map<string, LockEvent>();
+  const heldAt = new Map<string, LockEvent>();
+  for (const ev of events) {
+    const at = `${ev.site.startRow}:${ev.site.startColumn}:${ev.key}`;
+    const label = FAMILIES[ev.family].singleton ? FAMILIES[ev.family].label : `'${ev.name}'`;
+    const prev = ev.previous ? [{ ...toRange(ev.previous.site), message: `previously here (${ev.previous.siteText})` }] : [];
+    if (ev.kind === 'double-acquire') {
+      out.push(make(ev.site, `${label} is acquired again while already held (taken at line ${ev.previous!.site.startRow + 1})`, prev));
+    } else if (ev.kind === 'double-release') {
+      out.push(make(ev.site, `${label} is released again although it was already released at line ${ev.previous!.site.startRow + 1}`, prev));
+    } else if (ev.kind === 'wrong-mode') {
+      out.push(make(ev.site, `${label} is released with ${ev.siteText.split('(')[0]}() but is held in the other mode (taken at line ${ev.previous!.site.startRow + 1})`, prev));
+    } else if (ev.kind === 'release-untouched') {
+      untouchedAt.set(at, ev);
+    } else {
+      heldAt.set(at, ev);
+    }
+  }
+  // The same release is reached both holding a lock taken in this function and without having taken it:
+  // on the second path it releases a lock it does not hold.
+  for (const [at, ev] of untouchedAt) {
+    if (!heldAt.has(at)) continue;
+    const label = FAMILIES[ev.family].singleton ? FAMILIES[ev.family].label : `'${ev.name}'`;
+    out.push(make(ev.site, `${label} is released here on a path where this function did not take it`, []));
+  }
+  return out;
+}
+
+function contractFindings(input: LockPairInput, make: Make): Finding[] {
+  const out: Finding[] = [];
+  const { contract } = input;
+  const check = (identity: string, wantHeld: boolean, why: string): void => {
+    for (const exit of input.interpretation.exits) {
+      const lock = [...exit.state.locks.values()].find((l) => identityOf(l) === identity);
+      if (!lock) continue;
+      if (isHeld(lock) !== wantHeld && exit.node.span) {
+        out.push(make(exit.node.span, `'${identity}' is ${wantHeld ? 'not held' : 'still held'} at this exit, but the function is annotated ${why}`, []));
+        return;
+      }
+    }
+  };
+  for (const id of contract.mustHold) check(id, true, `__must_hold(${id})`);
+  for (const id of contract.releases) if (!contract.acquires.includes(id)) check(id, false, `__releases(${id})`);
+  for (const id of contract.acquires) if (!contract.releases.includes(id)) check(id, true, `__acquires(${id})`);
+  return out;
+}
+
+export function toRange(span: Span): { line: number; column: number; endLine: number; endColumn: number } {
+  return { line: span.startRow + 1, column: span.startColumn + 1, endLine: span.endRow + 1, endColumn: span.endColumn + 1 };
+}

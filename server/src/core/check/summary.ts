@@ -1,0 +1,90 @@
+// Per-function summaries: what a call to a function of the same file does to its caller's locks, per
+// returned value. Computed from the function's own exits, so `__collapse_huge_page_swapin()` dropping the
+// mmap_lock on failure, or `hpage_collapse_scan_pmd()` reporting through `*mmap_locked` that it did, needs
+// no hard-coded list of function names.
+import type { LockFamily, LockMode } from '../model/api';
+import { FAMILIES } from '../model/api';
+import type { Interpretation } from './interpret';
+import { sameValue } from './values';
+import type { LockRecord, Value } from './state';
+
+export interface SummaryEffect {
+  op: 'acquire' | 'release';
+  family: LockFamily;
+  /** Lock identity with the callee's parameters written as $0, $1… (`$0->anon_vma`), or a global's name. */
+  identity: string;
+  mode?: LockMode;
+}
+
+export interface SummaryOutcome {
+  returns: Value;
+  effects: SummaryEffect[];
+  /** Values written through pointer parameters, by parameter index (`*mmap_locked = false`). */
+  outParams: Map<number, Value>;
+}
+
+export interface FunctionSummary {
+  name: string;
+  outcomes: SummaryOutcome[];
+}
+
+const MAX_OUTCOMES = 8;
+
+export function summarize(name: string, params: string[], result: Interpretation): FunctionSummary | undefined {
+  if (!result.complete) return undefined;
+  const outcomes: SummaryOutcome[] = [];
+  for (const exit of result.exits) {
+    const effects: SummaryEffect[] = [];
+    for (const lock of exit.state.locks.values()) {
+      const effect = netEffect(lock);
+      const identity = effect && calleeIdentity(lock, params);
+      if (effect && identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
+    }
+    effects.sort((a, b) => `${a.family}${a.identity}`.localeCompare(`${b.family}${b.identity}`));
+    const outParams = new Map<number, Value>();
+    params.forEach((p, i) => {
+      const v = exit.state.facts.get(`*${p}`);
+      if (v) outParams.set(i, v);
+    });
+    const outcome = { returns: exit.value, effects, outParams };
+    if (!outcomes.some((o) => sameOutcome(o, outcome))) outcomes.push(outcome);
+  }
+  if (!outcomes.some((o) => o.effects.length > 0)) return undefined;
+  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes };
+}
+
+/** What the function did to this lock, seen from the caller. */
+function netEffect(lock: LockRecord): 'acquire' | 'release' | undefined {
+  if (FAMILIES[lock.family].counting) return lock.count > 0 ? 'acquire' : lock.count < 0 ? 'release' : undefined;
+  if (FAMILIES[lock.family].ownedBy) return undefined;
+  if (lock.status === 'held' && !lock.fromCaller) return 'acquire';
+  if (lock.status === 'released' && lock.fromCaller) return 'release';
+  return undefined;
+}
+
+/** The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals. */
+function calleeIdentity(lock: LockRecord, params: string[]): string | undefined {
+  const identity = lock.key.slice(lock.family.length + 1);
+  if (FAMILIES[lock.family].singleton) return identity;
+  const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
+  if (!root) return undefined;
+  const index = params.indexOf(root);
+  if (index >= 0) return `$${index}${identity.slice(root.length)}`;
+  // A global such as khugepaged_mm_lock is the same lock in the caller; a lowercase local is not.
+  return lock.fromCaller || /^[a-z_]\w*_lock$/.test(root) ? identity : undefined;
+}
+
+function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
+  return sameValue(a.returns, b.returns) &&
+    JSON.stringify(a.effects) === JSON.stringify(b.effects) &&
+    JSON.stringify([...a.outParams]) === JSON.stringify([...b.outParams]);
+}
+
+function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
+  const byEffects = new Map<string, SummaryOutcome>();
+  for (const o of outcomes) {
+    const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]);
+    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {} });
+  }
+  return [...byEffects.values()];
+}

@@ -1,0 +1,282 @@
+// The kernel lock API as declared data (../shared/PROTOCOL.md §1.2 and §3.1–3.2). The interpreter in
+// check/ reads these rows; it has no per-function `if`s. Adding an API is one row here and one fixture.
+//
+// A row says which lock family a call acquires or releases, where the lock's identity comes from (an
+// argument's text, the variable the result is assigned to, or nothing for one-per-context families such as
+// the mmap_lock of the mm being collapsed or the RCU section), and, for trylocks and map-and-lock calls, how
+// the effect depends on the returned value.
+
+export type LockFamily =
+  | 'mmap' | 'vma' | 'vma_read' | 'anon_vma' | 'i_mmap' | 'spin' | 'rwlock' | 'mutex' | 'rwsem'
+  | 'folio' | 'rcu' | 'pte_map' | 'mmu_notifier' | 'xas' | 'irq';
+
+export type LockMode = 'read' | 'write';
+
+export interface FamilyTraits {
+  /** What messages call a lock of this family. */
+  label: string;
+  /** Nests: acquire/release count (rcu_read_lock, pte_offset_map, local_irq_save). */
+  counting?: boolean;
+  /** One instance per context: the key is the family, not the argument text. */
+  singleton?: boolean;
+  /** Taking it again while held is a no-op, and it is never released on its own (vma_start_write). */
+  idempotent?: boolean;
+  /** Released as a side effect of another lock's release; never reported as leaked on its own. */
+  ownedBy?: LockFamily;
+  /** The sleeping/spinning class of ../shared/PROTOCOL.md §2.2. */
+  sleeps: boolean;
+}
+
+export const FAMILIES: Record<LockFamily, FamilyTraits> = {
+  // One mm per collapse: khugepaged never holds two mmap_locks, and helpers such as do_swap_page() drop
+  // "the" mmap_lock through vmf->vma->vm_mm, an expression that names no local variable.
+  mmap: { label: 'mmap_lock', singleton: true, sleeps: true },
+  // vma_start_write() has no unlock: mmap_write_unlock()/mmap_write_downgrade() end every VMA write lock.
+  vma: { label: 'VMA write lock', idempotent: true, ownedBy: 'mmap', sleeps: true },
+  vma_read: { label: 'VMA read lock', sleeps: true },
+  anon_vma: { label: 'anon_vma lock', sleeps: true },
+  i_mmap: { label: 'i_mmap_rwsem', sleeps: true },
+  spin: { label: 'spinlock', sleeps: false },
+  rwlock: { label: 'rwlock', sleeps: false },
+  mutex: { label: 'mutex', sleeps: true },
+  rwsem: { label: 'rw_semaphore', sleeps: true },
+  folio: { label: 'folio lock', sleeps: true },
+  rcu: { label: 'RCU read section', counting: true, singleton: true, sleeps: false },
+  // pte_offset_map*() enter an RCU section that pte_unmap() leaves; the pointer is often advanced (pte++),
+  // so the mapping is counted rather than keyed by its variable.
+  pte_map: { label: 'PTE map (RCU)', counting: true, singleton: true, sleeps: false },
+  mmu_notifier: { label: 'mmu_notifier range', sleeps: false },
+  xas: { label: 'xarray lock', sleeps: false },
+  irq: { label: 'IRQ-off section', counting: true, singleton: true, sleeps: false },
+};
+
+/** Where the identity of the lock comes from. */
+export type LockKeySource = { arg: number } | 'result' | 'family';
+
+export interface LockEffect {
+  op: 'acquire' | 'release' | 'downgrade' | 'release-all';
+  family: LockFamily;
+  key: LockKeySource;
+  mode?: LockMode;
+  /** What the lock is in protocol terms, for messages and hovers ("PMD lock", "PTE lock"). */
+  role?: string;
+}
+
+/** A returned value an outcome applies to: zero/NULL/false, anything else, or a named constant. */
+export type ReturnSpec = 'zero' | 'nonzero' | { eq: string } | { ne: string };
+
+export interface Outcome {
+  returns: ReturnSpec;
+  effects: LockEffect[];
+}
+
+export interface ApiRow {
+  name: string;
+  /** Effects of every call. */
+  effects?: LockEffect[];
+  /** Effects that depend on the returned value (trylocks, map-and-lock). */
+  outcomes?: Outcome[];
+}
+
+const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
+  ({ op: 'acquire', family, key, mode, role });
+const rel = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
+  ({ op: 'release', family, key, mode, role });
+const arg0 = { arg: 0 };
+const arg1 = { arg: 1 };
+
+const lock = (name: string, ...effects: LockEffect[]): ApiRow => ({ name, effects });
+/** Returns nonzero (true) when it took the lock: *_trylock. */
+const trylock = (name: string, ...effects: LockEffect[]): ApiRow =>
+  ({ name, outcomes: [{ returns: 'nonzero', effects }, { returns: 'zero', effects: [] }] });
+/** Returns 0 when it took the lock: *_killable, *_interruptible. */
+const lockUnlessInterrupted = (name: string, ...effects: LockEffect[]): ApiRow =>
+  ({ name, outcomes: [{ returns: 'zero', effects }, { returns: 'nonzero', effects: [] }] });
+/** Returns a non-NULL pointer when it mapped (and locked): pte_offset_map_lock(). */
+const mapOrNull = (name: string, ...effects: LockEffect[]): ApiRow => trylock(name, ...effects);
+
+const spinVariants = (lockFn: string, unlockFn: string): ApiRow[] => [
+  lock(lockFn, acq('spin', arg0)),
+  lock(unlockFn, rel('spin', arg0)),
+];
+
+export const LOCK_API: ApiRow[] = [
+  // mmap_lock (include/linux/mmap_lock.h)
+  lock('mmap_read_lock', acq('mmap', 'family', 'read')),
+  lock('mmap_read_unlock', rel('mmap', 'family', 'read')),
+  trylock('mmap_read_trylock', acq('mmap', 'family', 'read')),
+  lockUnlessInterrupted('mmap_read_lock_killable', acq('mmap', 'family', 'read')),
+  lock('mmap_write_lock', acq('mmap', 'family', 'write')),
+  lock('mmap_write_lock_nested', acq('mmap', 'family', 'write')),
+  lockUnlessInterrupted('mmap_write_lock_killable', acq('mmap', 'family', 'write')),
+  trylock('mmap_write_trylock', acq('mmap', 'family', 'write')),
+  // Unlocking or downgrading the write lock ends every VMA write lock (vma_end_write_all()).
+  lock('mmap_write_unlock', rel('mmap', 'family', 'write'), { op: 'release-all', family: 'vma', key: 'family' }),
+  lock('mmap_write_downgrade', { op: 'downgrade', family: 'mmap', key: 'family', mode: 'write' },
+    { op: 'release-all', family: 'vma', key: 'family' }),
+
+  // Per-VMA locks
+  lock('vma_start_write', acq('vma', arg0, 'write')),
+  lockUnlessInterrupted('vma_start_write_killable', acq('vma', arg0, 'write')),
+  trylock('vma_start_read', acq('vma_read', arg0, 'read')),
+  lock('vma_end_read', rel('vma_read', arg0, 'read')),
+  mapOrNull('lock_vma_under_rcu', acq('vma_read', 'result', 'read')),
+
+  // anon_vma and i_mmap rmap locks
+  lock('anon_vma_lock_write', acq('anon_vma', arg0, 'write')),
+  lock('anon_vma_unlock_write', rel('anon_vma', arg0, 'write')),
+  trylock('anon_vma_trylock_write', acq('anon_vma', arg0, 'write')),
+  lock('anon_vma_lock_read', acq('anon_vma', arg0, 'read')),
+  lock('anon_vma_unlock_read', rel('anon_vma', arg0, 'read')),
+  trylock('anon_vma_trylock_read', acq('anon_vma', arg0, 'read')),
+  mapOrNull('folio_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
+  mapOrNull('page_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
+  lock('i_mmap_lock_write', acq('i_mmap', arg0, 'write')),
+  lock('i_mmap_unlock_write', rel('i_mmap', arg0, 'write')),
+  lock('i_mmap_lock_read', acq('i_mmap', arg0, 'read')),
+  lock('i_mmap_unlock_read', rel('i_mmap', arg0, 'read')),
+  trylock('i_mmap_trylock_read', acq('i_mmap', arg0, 'read')),
+  trylock('i_mmap_trylock_write', acq('i_mmap', arg0, 'write')),
+
+  // Page-table locks: pmd_lock() returns the lock it took (the "pml"); pte_offset_map_lock() maps the table
+  // (an RCU section) and takes the PTE lock whose pointer it stores through its last argument.
+  lock('pmd_lock', acq('spin', 'result', undefined, 'PMD lock')),
+  lock('pud_lock', acq('spin', 'result', undefined, 'PUD lock')),
+  mapOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
+  mapOrNull('pte_offset_map_lock', acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  mapOrNull('__pte_offset_map_lock', acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  lock('pte_unmap_unlock', rel('pte_map', 'family'), rel('spin', arg1, undefined, 'PTE lock')),
+  mapOrNull('pte_offset_map', acq('pte_map', 'family')),
+  mapOrNull('__pte_offset_map', acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_nolock', acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_ro_nolock', acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_rw_nolock', acq('pte_map', 'family')),
+  lock('pte_unmap', rel('pte_map', 'family')),
+  // do_swap_page() unmaps vmf->pte, and on VM_FAULT_RETRY it has also dropped the mmap_lock
+  // (mm/memory.c; the comment in __collapse_huge_page_swapin() says so).
+  {
+    name: 'do_swap_page',
+    effects: [rel('pte_map', 'family')],
+    outcomes: [
+      { returns: { eq: 'VM_FAULT_RETRY' }, effects: [rel('mmap', 'family', 'read')] },
+      { returns: { ne: 'VM_FAULT_RETRY' }, effects: [] },
+    ],
+  },
+
+  // Generic spinlocks, rwlocks, mutexes, rw_semaphores
+  ...spinVariants('spin_lock', 'spin_unlock'),
+  ...spinVariants('spin_lock_irq', 'spin_unlock_irq'),
+  ...spinVariants('spin_lock_bh', 'spin_unlock_bh'),
+  ...spinVariants('spin_lock_irqsave', 'spin_unlock_irqrestore'),
+  lock('spin_lock_nested', acq('spin', arg0)),
+  lock('spin_lock_irqsave_nested', acq('spin', arg0)),
+  ...spinVariants('raw_spin_lock', 'raw_spin_unlock'),
+  ...spinVariants('raw_spin_lock_irq', 'raw_spin_unlock_irq'),
+  ...spinVariants('raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore'),
+  trylock('spin_trylock', acq('spin', arg0)),
+  trylock('spin_trylock_irq', acq('spin', arg0)),
+  trylock('spin_trylock_irqsave', acq('spin', arg0)),
+  trylock('raw_spin_trylock', acq('spin', arg0)),
+  lock('read_lock', acq('rwlock', arg0, 'read')),
+  lock('read_lock_irq', acq('rwlock', arg0, 'read')),
+  lock('read_unlock', rel('rwlock', arg0, 'read')),
+  lock('read_unlock_irq', rel('rwlock', arg0, 'read')),
+  lock('write_lock', acq('rwlock', arg0, 'write')),
+  lock('write_lock_irq', acq('rwlock', arg0, 'write')),
+  lock('write_lock_irqsave', acq('rwlock', arg0, 'write')),
+  lock('write_unlock', rel('rwlock', arg0, 'write')),
+  lock('write_unlock_irq', rel('rwlock', arg0, 'write')),
+  lock('write_unlock_irqrestore', rel('rwlock', arg0, 'write')),
+  lock('xas_lock', acq('xas', arg0)),
+  lock('xas_unlock', rel('xas', arg0)),
+  lock('xas_lock_irq', acq('xas', arg0)),
+  lock('xas_unlock_irq', rel('xas', arg0)),
+  lock('xas_lock_bh', acq('xas', arg0)),
+  lock('xas_unlock_bh', rel('xas', arg0)),
+  lock('mutex_lock', acq('mutex', arg0)),
+  lock('mutex_lock_nested', acq('mutex', arg0)),
+  lock('mutex_lock_io', acq('mutex', arg0)),
+  lock('mutex_unlock', rel('mutex', arg0)),
+  trylock('mutex_trylock', acq('mutex', arg0)),
+  lockUnlessInterrupted('mutex_lock_interruptible', acq('mutex', arg0)),
+  lockUnlessInterrupted('mutex_lock_killable', acq('mutex', arg0)),
+  lock('down_read', acq('rwsem', arg0, 'read')),
+  lock('down_read_nested', acq('rwsem', arg0, 'read')),
+  lock('up_read', rel('rwsem', arg0, 'read')),
+  lock('down_write', acq('rwsem', arg0, 'write')),
+  lock('down_write_nested', acq('rwsem', arg0, 'write')),
+  lock('up_write', rel('rwsem', arg0, 'write')),
+  lock('downgrade_write', { op: 'downgrade', family: 'rwsem', key: arg0, mode: 'write' }),
+  trylock('down_read_trylock', acq('rwsem', arg0, 'read')),
+  trylock('down_write_trylock', acq('rwsem', arg0, 'write')),
+  lockUnlessInterrupted('down_read_killable', acq('rwsem', arg0, 'read')),
+  lockUnlessInterrupted('down_read_interruptible', acq('rwsem', arg0, 'read')),
+  lockUnlessInterrupted('down_write_killable', acq('rwsem', arg0, 'write')),
+
+  // Folio / page lock (PG_locked)
+  lock('folio_lock', acq('folio', arg0)),
+  lock('__folio_lock', acq('folio', arg0)),
+  trylock('folio_trylock', acq('folio', arg0)),
+  lockUnlessInterrupted('folio_lock_killable', acq('folio', arg0)),
+  lock('folio_unlock', rel('folio', arg0)),
+  lock('lock_page', acq('folio', arg0)),
+  trylock('trylock_page', acq('folio', arg0)),
+  lock('unlock_page', rel('folio', arg0)),
+
+  // RCU, IRQ-off, MMU notifier ranges
+  lock('rcu_read_lock', acq('rcu', 'family')),
+  lock('rcu_read_unlock', rel('rcu', 'family')),
+  lock('local_irq_disable', acq('irq', 'family')),
+  lock('local_irq_enable', rel('irq', 'family')),
+  lock('local_irq_save', acq('irq', 'family')),
+  lock('local_irq_restore', rel('irq', 'family')),
+  lock('mmu_notifier_invalidate_range_start', acq('mmu_notifier', arg0)),
+  lockUnlessInterrupted('mmu_notifier_invalidate_range_start_nonblock', acq('mmu_notifier', arg0)),
+  lock('mmu_notifier_invalidate_range_end', rel('mmu_notifier', arg0)),
+];
+
+/**
+ * cleanup.h guard classes (DEFINE_GUARD / DEFINE_LOCK_GUARD_*): `guard(spinlock)(&l)` takes the lock like
+ * spin_lock(&l) and releases it like spin_unlock(&l) when the scope ends.
+ */
+export const GUARD_CLASSES: Record<string, { acquire: string; release: string }> = {
+  spinlock: { acquire: 'spin_lock', release: 'spin_unlock' },
+  spinlock_irq: { acquire: 'spin_lock_irq', release: 'spin_unlock_irq' },
+  spinlock_irqsave: { acquire: 'spin_lock_irqsave', release: 'spin_unlock_irqrestore' },
+  spinlock_bh: { acquire: 'spin_lock_bh', release: 'spin_unlock_bh' },
+  raw_spinlock: { acquire: 'raw_spin_lock', release: 'raw_spin_unlock' },
+  raw_spinlock_irq: { acquire: 'raw_spin_lock_irq', release: 'raw_spin_unlock_irq' },
+  raw_spinlock_irqsave: { acquire: 'raw_spin_lock_irqsave', release: 'raw_spin_unlock_irqrestore' },
+  mutex: { acquire: 'mutex_lock', release: 'mutex_unlock' },
+  rwsem_read: { acquire: 'down_read', release: 'up_read' },
+  rwsem_write: { acquire: 'down_write', release: 'up_write' },
+  read_lock: { acquire: 'read_lock', release: 'read_unlock' },
+  write_lock: { acquire: 'write_lock', release: 'write_unlock' },
+  rcu: { acquire: 'rcu_read_lock', release: 'rcu_read_unlock' },
+  irq: { acquire: 'local_irq_disable', release: 'local_irq_enable' },
+  irqsave: { acquire: 'local_irq_save', release: 'local_irq_restore' },
+  mmap_read_lock: { acquire: 'mmap_read_lock', release: 'mmap_read_unlock' },
+  mmap_write_lock: { acquire: 'mmap_write_lock', release: 'mmap_write_unlock' },
+  i_mmap_read_lock: { acquire: 'i_mmap_lock_read', release: 'i_mmap_unlock_read' },
+  anon_vma_write: { acquire: 'anon_vma_lock_write', release: 'anon_vma_unlock_write' },
+};
+
+/** Calls that never return (a path through them ends without reaching a return). */
+export const NORETURN_FUNCTIONS = new Set([
+  'BUG', 'panic', 'do_exit', 'kthread_exit', 'make_task_dead', '__builtin_unreachable', 'unreachable',
+  'BUILD_BUG',
+]);
+
+/** Function annotations from include/linux/compiler_types.h (sparse context annotations). */
+export const ANNOTATIONS = {
+  mustHold: '__must_hold',
+  acquires: '__acquires',
+  releases: '__releases',
+  condAcquires: '__cond_acquires',
+} as const;
+
+const BY_NAME = new Map(LOCK_API.map((row) => [row.name, row]));
+
+export function apiRow(name: string): ApiRow | undefined {
+  return BY_NAME.get(name);
+}

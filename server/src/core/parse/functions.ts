@@ -1,0 +1,102 @@
+// Finds the function definitions of a parsed file, with what the analysis needs to know about each before
+// looking inside: name, parameters, return shape, and the sparse lock annotations (__must_hold(x),
+// __acquires(x), __releases(x)), which tree-sitter-c parses as stray calls or ERROR nodes after the
+// declarator (../shared/KERNEL-C-PARSING.md).
+import type { Node, Tree } from 'web-tree-sitter';
+import { declaredName, normalizeText } from '../cfg/expr';
+import type { FunctionContract } from '../check/lockPair';
+import { lockIdentity } from '../check/interpret';
+import { ANNOTATIONS } from '../model/api';
+import type { CParser } from './parser';
+
+export interface FunctionSite {
+  name: string;
+  params: string[];
+  node: Node;
+  contract: FunctionContract;
+  /** Count of ERROR/MISSING nodes inside; a function with them is still analysed. */
+  parseProblems: number;
+}
+
+const ANNOTATION_RE = new RegExp(
+  `\\b(${Object.values(ANNOTATIONS).join('|')})\\s*\\(((?:[^()]|\\([^()]*\\))*)\\)`, 'g');
+
+export function findFunctions(tree: Tree, parser: CParser): FunctionSite[] {
+  const out: FunctionSite[] = [];
+  for (const match of parser.query('functions').matches(tree.rootNode)) {
+    const fn = match.captures.find((c) => c.name === 'function')?.node;
+    if (!fn) continue;
+    const site = describeFunction(fn);
+    if (site) out.push(site);
+  }
+  return out;
+}
+
+function describeFunction(fn: Node): FunctionSite | null {
+  const declarator = fn.childForFieldName('declarator');
+  const fnDecl = declarator && findFunctionDeclarator(declarator);
+  if (!fnDecl) return null;
+  const nameNode = declaredName(fnDecl.childForFieldName('declarator'));
+  if (!nameNode) return null;
+  const params: string[] = [];
+  for (const p of fnDecl.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'parameter_declaration') continue;
+    const name = declaredName(p.childForFieldName('declarator'));
+    if (name) params.push(name.text);
+  }
+  const body = fn.childForFieldName('body');
+  const header = fn.text.slice(0, body ? body.startIndex - fn.startIndex : undefined);
+  return {
+    name: nameNode.text,
+    params,
+    node: fn,
+    contract: { ...annotations(header), returns: returnShape(fn, declarator!) },
+    parseProblems: body ? countProblems(body) : 0,
+  };
+}
+
+function findFunctionDeclarator(n: Node): Node | null {
+  if (n.type === 'function_declarator') return n;
+  const inner = n.childForFieldName('declarator');
+  return inner ? findFunctionDeclarator(inner) : null;
+}
+
+function annotations(header: string): Omit<FunctionContract, 'returns'> {
+  const out: Omit<FunctionContract, 'returns'> = { mustHold: [], acquires: [], releases: [], condAcquires: [] };
+  for (const m of header.matchAll(ANNOTATION_RE)) {
+    const ids = m[2].split(',').map((s) => lockIdentity(normalizeText(s))).filter((s) => s && !/^\d+$/.test(s));
+    const list = m[1] === ANNOTATIONS.mustHold ? out.mustHold
+      : m[1] === ANNOTATIONS.acquires ? out.acquires
+      : m[1] === ANNOTATIONS.releases ? out.releases : out.condAcquires;
+    // __cond_acquires(ret, lock) in newer kernels names the return value first: keep the lock.
+    list.push(m[1] === ANNOTATIONS.condAcquires ? ids[ids.length - 1] : ids[0]);
+  }
+  return out;
+}
+
+function returnShape(fn: Node, declarator: Node): FunctionContract['returns'] {
+  if (declarator.type === 'pointer_declarator') return 'pointer';
+  const type = fn.childForFieldName('type')?.text ?? '';
+  if (type === 'void') return 'void';
+  if (type === 'bool') return 'bool';
+  return 'int';
+}
+
+function countProblems(n: Node): number {
+  if (!n.hasError) return 0;
+  let count = 0;
+  const cursor = n.walk();
+  const visit = (): void => {
+    do {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) count++;
+      if (node.hasError && cursor.gotoFirstChild()) {
+        visit();
+        cursor.gotoParent();
+      }
+    } while (cursor.gotoNextSibling());
+  };
+  if (cursor.gotoFirstChild()) visit();
+  cursor.delete();
+  return count;
+}
