@@ -27,6 +27,8 @@ export interface FunctionReport {
   statesVisited: number;
   complete: boolean;
   findings: Finding[];
+  /** What a call to this function does to its caller's locks (absent when it does nothing visible). */
+  summary: FunctionSummary | undefined;
   /** Served from the cache without interpreting again. */
   cached: boolean;
 }
@@ -83,7 +85,8 @@ export class FileAnalyzer {
       const cached = this.cache.get(key);
       const signatureOf = (callees: string[]) => JSON.stringify(callees.map((c) => summaries.get(c) ?? null), replacer);
       let entry: CacheEntry;
-      if (cached && cached.calleeSignature === signatureOf(cached.callees)) {
+      const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees);
+      if (cached && reused) {
         entry = { ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow };
       } else {
         const cfg = cfgOf(site);
@@ -98,7 +101,7 @@ export class FileAnalyzer {
           : [limitFinding(file, site, result.statesVisited)];
         entry = {
           startRow, callees, calleeSignature: signatureOf(callees), findings,
-          summary: summarize(site.name, site.params, result), statesVisited: result.statesVisited, complete: result.complete,
+          summary: summarize(cfg, result), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
       nextCache.set(key, entry);
@@ -111,7 +114,8 @@ export class FileAnalyzer {
         statesVisited: entry.statesVisited,
         complete: entry.complete,
         findings: entry.findings,
-        cached: entry === nextCache.get(key) && cached !== undefined && entry.calleeSignature === cached.calleeSignature,
+        summary: entry.summary,
+        cached: reused,
       });
     }
     this.cache = nextCache;

@@ -4,8 +4,8 @@
 // guard()/scoped_guard() (released on every exit from their scope), and #if/#ifdef blocks (a branch on the
 // preprocessor condition, so two blocks under the same condition stay correlated on each path).
 import type { Node } from 'web-tree-sitter';
-import { NORETURN_FUNCTIONS } from '../model/api';
-import { declarationAssignments, normalizeText, spanOf, toExpr } from './expr';
+import { BUG_ON_MACROS, NORETURN_FUNCTIONS } from '../model/api';
+import { declarationAssignments, declaredName, normalizeText, spanOf, toExpr } from './expr';
 import type { CfgEvent, CfgNode, CfgNodeKind, Expr, FunctionCfg, Span } from './types';
 
 type CallExpr = Expr & { kind: 'call' };
@@ -58,7 +58,11 @@ class CfgBuilder {
       this.edge(ret, this.exitNode);
     }
     this.resolveGotos();
-    return { name: this.name, params: this.params, nodes: this.nodes, entry, exit: this.exitNode };
+    const locals = body ? [
+      ...body.descendantsOfType('declaration').flatMap((d) => declaredNames(d)),
+      ...body.descendantsOfType('call_expression').flatMap((c) => macroDeclaredName(c)),
+    ] : [];
+    return { name: this.name, params: this.params, locals: [...new Set(locals)], nodes: this.nodes, entry, exit: this.exitNode };
   }
 
   private node(kind: CfgNodeKind, span?: Span): number {
@@ -189,6 +193,14 @@ class CfgBuilder {
     const e = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
     if (!e) return cur;
     const expr = toExpr(e);
+    if (expr.kind === 'call' && BUG_ON_MACROS.has(expr.callee) && expr.args.length > 0) {
+      // `BUG_ON(c)` is `if (c) BUG();`
+      const b = this.branch(cur, expr.args[0], expr.span);
+      const stop = this.node('noreturn', spanOf(s));
+      this.edge(b, stop);
+      this.edge(stop, this.exitNode);
+      return this.continueFrom(b);
+    }
     this.eval(cur, expr);
     if (expr.kind === 'call' && expr.callee.startsWith('guard(')) this.scopes.at(-1)?.guards.push(expr);
     if (expr.kind === 'call' && NORETURN_FUNCTIONS.has(expr.callee)) {
@@ -239,7 +251,7 @@ class CfgBuilder {
     void initDone;
     const condExpr: Expr | undefined = cond
       ? iteratorMacro
-        ? { kind: 'opaque', parts: [], span: spanOf(cond), text: `iterate:${normalizeText(cond.text)}` }
+        ? { kind: 'opaque', parts: [toExpr(cond)], span: spanOf(cond), text: `iterate:${normalizeText(cond.text)}` }
         : toExpr(cond)
       : undefined;
     const header = this.branch(cur, condExpr, cond ? spanOf(cond) : undefined);
@@ -391,6 +403,24 @@ function iteratorMacroCall(s: Node): Node | null {
   if (!last || !last.isMissing) return null;
   const call = s.namedChildren.find((c) => c?.type === 'call_expression');
   return call ?? null;
+}
+
+/** Declaration macros (`XA_STATE(xas, ...)`, `LIST_HEAD(list)`, `DEFINE_*`) declare their first argument. */
+const DECLARATION_MACRO = /^(XA_STATE\w*|MA_STATE|VMA_ITERATOR|LIST_HEAD|HLIST_HEAD|DEFINE_\w+|DECLARE_\w+)$/;
+
+function macroDeclaredName(call: Node): string[] {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || !DECLARATION_MACRO.test(fn.text)) return [];
+  const first = call.childForFieldName('arguments')?.namedChildren[0];
+  return first?.type === 'identifier' ? [first.text] : [];
+}
+
+function declaredNames(decl: Node | null): string[] {
+  if (!decl) return [];
+  return decl.childrenForFieldName('declarator')
+    .map((d) => declaredName(d))
+    .filter((n): n is Node => n !== null)
+    .map((n) => n.text);
 }
 
 function isStatementNode(n: Node): boolean {

@@ -73,7 +73,19 @@ export function toExpr(node: Node): Expr {
     }
     case 'update_expression': {
       const target = node.childForFieldName('argument');
-      return target ? { kind: 'update', target: toExpr(target), span, text: text() } : opaque(node);
+      const prefix = node.child(0)?.type === '++' || node.child(0)?.type === '--';
+      if (!target) return opaque(node);
+      // tree-sitter-c 0.24 parses `!pte++` as `(!pte)++` (and `*p++` as `(*p)++`); in C the postfix operator
+      // binds tighter, so move it inside: `!(pte++)`, as __collapse_huge_page_swapin() means it.
+      if (!prefix && (target.type === 'unary_expression' || target.type === 'pointer_expression')) {
+        const inner = target.childForFieldName('argument');
+        const op = target.childForFieldName('operator')?.text ?? target.child(0)?.text ?? '';
+        if (inner) {
+          const update: Expr = { kind: 'update', target: toExpr(inner), prefix: false, span, text: `${normalizeText(inner.text)}++` };
+          return { kind: 'unary', op, arg: update, span, text: text() };
+        }
+      }
+      return { kind: 'update', target: toExpr(target), prefix, span, text: text() };
     }
     default:
       return opaque(node);

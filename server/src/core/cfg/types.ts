@@ -17,7 +17,8 @@ export type Expr =
   | { kind: 'unary'; op: string; arg: Expr; span: Span; text: string }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span; text: string }
   | { kind: 'assign'; op: string; target: Expr; value: Expr; span: Span; text: string }
-  | { kind: 'update'; target: Expr; span: Span; text: string }
+  /** `x++` / `--x`; `prefix` when the operator comes first (the value is then the updated one). */
+  | { kind: 'update'; target: Expr; prefix: boolean; span: Span; text: string }
   /** Fields, subscripts, casts, ternaries, statement expressions, …: `text` is the normalized source. */
   | { kind: 'opaque'; parts: Expr[]; span: Span; text: string };
 
@@ -49,6 +50,8 @@ export interface CfgNode {
 export interface FunctionCfg {
   name: string;
   params: string[];
+  /** Variables declared in the body: locks rooted in them mean nothing to a caller. */
+  locals: string[];
   nodes: CfgNode[];
   entry: number;
   exit: number;

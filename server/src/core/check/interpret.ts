@@ -3,7 +3,7 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { FAMILIES, GUARD_CLASSES, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { cloneState, initialState, stateHash, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -43,7 +43,7 @@ export interface InterpretContext {
 }
 
 /** States kept per CFG node before facts are dropped to merge them. */
-const STATES_PER_NODE = 64;
+const STATES_PER_NODE = 128;
 const DEFAULT_MAX_STATES = 200_000;
 const COUNT_LIMIT = 3;
 
@@ -84,8 +84,14 @@ class Interpreter {
       let h = stateHash(state);
       if (set.has(h)) continue;
       if (set.size >= STATES_PER_NODE) {
-        // Too many distinct facts here: forget them (locks are kept) so the node converges.
-        state = { ...state, facts: new Map() };
+        // Too many distinct facts here (counters, flags): forget the plain variables so the node converges.
+        // Out-parameters, returned variables and repeated conditions are kept, since callers and later branches
+        // depend on them;
+        // past four times the budget everything but the locks goes.
+        const keep = set.size < 4 * STATES_PER_NODE
+          ? (k: string) => /^[*?#]/.test(k) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
+          : () => false;
+        state = { ...state, facts: new Map([...state.facts].filter(([k]) => keep(k))) };
         h = stateHash(state);
         if (set.has(h)) continue;
       }
@@ -151,7 +157,7 @@ class Interpreter {
       case 'assign':
         return this.assign(e, s);
       case 'update':
-        return [{ s: this.forget(s, lvalueText(e.target)), v: {} }];
+        return [this.update(e, s)];
       case 'unary': {
         const inner = this.expr(e.arg, s, undefined, observed || e.op === '!');
         if (e.op === '!') return inner.map((r) => ({ s: r.s, v: r.v.truth === undefined ? {} : { truth: !r.v.truth } }));
@@ -183,11 +189,18 @@ class Interpreter {
 
   private assign(e: Expr & { kind: 'assign' }, s: State): Forked {
     const target = lvalueText(e.target);
-    const observed = this.tracked.vars.has(target);
-    return this.expr(e.value, s, target, observed).map((r) => {
-      let st = this.forget(r.s, target);
+    const observed = this.tracked.tested.has(target);
+    const remembered = this.tracked.vars.has(target);
+    // Locks reached through the old value are handed off before the right-hand side runs, so that
+    // `pml = pmd_lock(mm, pmd)` keeps the lock it just took; facts go after it, since it may read them.
+    // `folio = page_folio(page)` where page is a name of this very folio keeps the lock.
+    const sameObject = aliasSource(s, e.value) === target;
+    const before = sameObject ? s : this.forget(s, target, true, false);
+    return this.expr(e.value, before, target, observed).map((r) => {
+      let st = this.forget(r.s, target, false);
+      if (e.op === '=') st = recordAlias(st, e.value, target);
       const value = e.op === '=' ? r.v : {};
-      if (observed && e.op === '=') {
+      if (remembered && e.op === '=') {
         st = st === r.s ? cloneState(st) : st;
         st.facts.set(target, value);
       }
@@ -195,33 +208,83 @@ class Interpreter {
     });
   }
 
-  /** After `x` is written: drop what the path knew about x and about conditions that mention it. */
-  private forget(s: State, target: string): State {
-    const stale = [...s.facts.keys()].filter((k) => k === target || (k.startsWith('?') && mentions(k, target)));
-    if (stale.length === 0) return s;
+  /**
+   * `pte++` on a mapped PTE pointer: the old value is the expression's value (postfix), and a pointer that
+   * was non-NULL stays non-NULL, so `if (!pte++)` in __collapse_huge_page_swapin() maps the table only once.
+   */
+  private update(e: Expr & { kind: 'update' }, s: State): { s: State; v: Value } {
+    const target = lvalueText(e.target);
+    const old = this.fact(s, target);
+    const next: Value = old.eq === '0' ? { eq: '1', truth: true } : old.truth === true ? { truth: true } : {};
+    let st = this.forget(s, target);
+    if (this.tracked.vars.has(target) && (next.truth !== undefined)) st = setFact(st, target, next);
+    return { s: st, v: e.prefix ? next : old };
+  }
+
+  /**
+   * After `x` is written: drop what the path knew about x and about conditions that mention it, and stop
+   * tracking locks reached through x. A folio locked in a loop and left locked on a list when the cursor
+   * moves on is no longer this path's to release by that name (smatch does the same).
+   */
+  private forget(s: State, target: string, handOffLocks = true, forgetFacts = true): State {
+    const stale = !forgetFacts ? [] : [...s.facts.keys()]
+      .filter((k) => k === target || k === `${ALIAS_FACT}${target}` || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target)));
+    const handedOff = !handOffLocks ? [] : [...s.locks.values()]
+      .filter((l) => !FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target);
+    if (stale.length === 0 && handedOff.length === 0) return s;
     const out = cloneState(s);
     for (const k of stale) out.facts.delete(k);
+    for (const l of handedOff) {
+      out.locks.delete(l.key);
+      // A caller's lock released through an object this function found itself (a PTE walk, a list): keep
+      // one record per family so the summary can say "releases the caller's folio locks".
+      if (l.status === 'released' && l.fromCaller) {
+        const key = `${l.family}:${FOUND_OBJECTS}`;
+        out.locks.set(key, { ...l, key, name: l.name });
+      }
+    }
     return out;
   }
 
   private call(e: CallExpr, s: State, resultTarget: string | undefined, observed: boolean): Forked {
-    let states = this.sequence(e.args, s);
-    // Arguments passed by address may be written by the callee.
-    const outArgs = e.args.map((a) => (a.kind === 'unary' && a.op === '&' ? lvalueText(a.arg) : undefined));
-    const row = resolveApi(e.callee);
-    const summary = row ? undefined : this.ctx.summaries.get(e.callee);
-    states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t) : acc), st));
-    if (row) {
-      return states.flatMap((st) => {
-        const base = this.applyEffects(row.effects ?? [], e, cloneState(st), resultTarget);
-        const outcomes = row.outcomes ?? [];
-        if (outcomes.length === 0) return [{ s: base, v: {} }];
-        // An unobserved result cannot fail as far as this code is concerned (6.1's pte_offset_map_lock()
-        // never returned NULL, and its callers do not test it): take the first, successful, outcome.
-        const chosen = observed ? outcomes : outcomes.slice(0, 1);
-        return chosen.map((o) => ({ s: this.applyEffects(o.effects, e, cloneState(base), resultTarget), v: valueForReturnSpec(o.returns) }));
+    const pointerTest = POINTER_TESTS[e.callee];
+    if (pointerTest && e.args.length === 1) {
+      return this.expr(e.args[0], s, undefined, true).map((r) => {
+        const t = pointerTest(r.v);
+        return { s: r.s, v: t === undefined ? {} : { truth: t } };
       });
     }
+    let states = this.sequence(e.args, s);
+    // Arguments passed by address may be written by the callee: forget their values. Their locks stay:
+    // `spin_unlock(&l)` and `lockdep_assert_held(&l)` pass a lock by address without replacing it.
+    // `&x` lets the callee write x; a pointer parameter passed on (`lock_dropped`) lets it write `*lock_dropped`.
+    const outArgs = e.args.map((a) => (a.kind === 'unary' && a.op === '&' ? lvalueText(a.arg)
+      : a.kind === 'ident' && this.tracked.vars.has(`*${a.name}`) ? `*${a.name}` : undefined));
+    const row = resolveApi(e.callee);
+    const summary = row ? undefined : this.ctx.summaries.get(e.callee);
+    // A summarized callee says what it writes through each pointer on each outcome; what it does not
+    // write keeps its value (`bool mmap_locked = true` survives a hpage_collapse_scan_pmd() that kept the lock).
+    if (!summary) states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t, false) : acc), st));
+    if (row) {
+      const table = row.mapsTableOf && e.args[row.mapsTableOf.arg] ? tableFact(exprText(e.args[row.mapsTableOf.arg])) : undefined;
+      return states.flatMap((st) => {
+        let base = this.applyEffects(row.effects ?? [], e, cloneState(st), resultTarget);
+        if (PMD_CHANGING_CALLS.has(e.callee)) base = dropFacts(base, (k) => k.startsWith(TABLE_FACT));
+        const outcomes = row.outcomes ?? [];
+        // A lock-returning call (pmd_lock()) returns the lock it took: never NULL.
+        if (outcomes.length === 0) return [{ s: base, v: (row.effects ?? []).some((x) => x.key === 'result') ? { truth: true, ne: ['0'] } : {} }];
+        // An unobserved result cannot fail as far as this code is concerned (6.1's pte_offset_map_lock()
+        // never returned NULL, and its callers do not test it); nor can mapping a table this path has
+        // already mapped under the same mmap_lock: take the first, successful, outcome.
+        const chosen = observed && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
+        return chosen.map((o, i) => {
+          let after = this.applyEffects(o.effects, e, cloneState(base), resultTarget);
+          if (table && i === 0) after = setFact(after, table, { truth: true });
+          return { s: after, v: valueForReturnSpec(o.returns) };
+        });
+      });
+    }
+    if (PMD_CHANGING_CALLS.has(e.callee)) states = states.map((st) => dropFacts(st, (k) => k.startsWith(TABLE_FACT)));
     if (summary) {
       return states.flatMap((st) => summary.outcomes.map((o) => ({ s: this.applySummary(o, e, st, outArgs), v: o.returns })));
     }
@@ -231,15 +294,24 @@ class Interpreter {
   private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[]): State {
     const st = cloneState(s);
     for (const eff of o.effects) {
+      if (eff.op === 'release-all') {
+        for (const [k, l] of st.locks) if (l.family === eff.family && l.status === 'held') st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
+        continue;
+      }
       const key = instantiate(eff.identity, call);
       if (key === undefined) continue;
-      this.lockOp(st, eff.op, eff.family, key, eff.mode, call, undefined);
+      // The callee may have switched modes on the way (collapse_huge_page() drops the caller's read lock and
+      // ends with mmap_write_unlock()): a summarized release releases whatever mode the caller holds.
+      this.lockOp(st, eff.op, eff.family, key, eff.op === 'release' ? undefined : eff.mode, call, undefined);
     }
+    let out = st;
     for (const [index, value] of o.outParams) {
       const target = outArgs[index];
-      if (target && this.tracked.vars.has(target)) st.facts.set(target, value);
+      if (!target) continue;
+      out = this.forget(out, target, false);
+      if (this.tracked.vars.has(target)) out = setFact(out, target, value);
     }
-    return st;
+    return out;
   }
 
   private applyEffects(effects: LockEffect[], call: CallExpr, s: State, resultTarget: string | undefined): State {
@@ -248,6 +320,13 @@ class Interpreter {
       if (identity === undefined) continue;
       if (eff.op === 'release-all') {
         for (const [k, l] of s.locks) if (l.family === eff.family) s.locks.delete(k);
+        continue;
+      }
+      // shmem_get_folio(..., &folio, ...) stores a new folio in `folio`: the old one's lock is handed off.
+      if (eff.key === 'out-arg' && eff.op === 'acquire') s.locks.delete(`${eff.family}:${identity}`);
+      if (eff.op === 'hand-off') {
+        const root = s.facts.get(`${ALIAS_FACT}${rootOf(identity)}`)?.eq ?? rootOf(identity);
+        for (const [k, l] of s.locks) if (!FAMILIES[l.family].singleton && rootOf(k.slice(l.family.length + 1)) === root) s.locks.delete(k);
         continue;
       }
       this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role);
@@ -259,6 +338,9 @@ class Interpreter {
   private lockOp(s: State, op: 'acquire' | 'release' | 'downgrade', family: LockFamily, identity: string,
     mode: LockMode | undefined, call: CallExpr, role: string | undefined): void {
     const traits = FAMILIES[family];
+    if (!traits.singleton) identity = this.alias(s, family, identity);
+    const named = s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
+    if (named && s.locks.has(`${family}:${named}`)) identity = named;
     const key = `${family}:${identity}`;
     const name = traits.singleton ? traits.label : identity;
     const cur = s.locks.get(key);
@@ -285,6 +367,7 @@ class Interpreter {
       return;
     }
     // release
+    if (family === 'mmap') for (const k of [...s.facts.keys()]) if (k.startsWith(TABLE_FACT)) s.facts.delete(k);
     if (!cur) {
       this.note('release-untouched', record('released', true), here);
       s.locks.set(key, record('released', true));
@@ -297,6 +380,22 @@ class Interpreter {
     if (cur.mode && mode && cur.mode !== mode) this.note('wrong-mode', cur, here);
     else if (!cur.fromCaller) this.note('release-held', cur, here);
     s.locks.set(key, { ...record('released', cur.fromCaller), mode: cur.mode });
+  }
+
+  /**
+   * On a path that knows `ptl == pml` (split PTE locks off: both are mm->page_table_lock), the PTE lock
+   * is the PMD lock: `pte_unmap_unlock(pte, ptl)` releases the pml collapse_pte_mapped_thp() holds, and
+   * a `spin_lock(ptl)` under it is a self-deadlock (rule PTL-PML-ALIAS).
+   */
+  private alias(s: State, family: LockFamily, identity: string): string {
+    for (const [k, v] of s.facts) {
+      if (v.truth !== true || !k.startsWith('?')) continue;
+      const sides = k.slice(1).split('==');
+      if (sides.length !== 2) continue;
+      const other = sides[0] === identity ? sides[1] : sides[1] === identity ? sides[0] : undefined;
+      if (other !== undefined && s.locks.get(`${family}:${other}`)?.status === 'held') return other;
+    }
+    return identity;
   }
 
   private note(kind: LockEventKind, lock: LockRecord, at: { site: Span; siteText: string }): void {
@@ -333,6 +432,22 @@ class Interpreter {
       }
     }
     if (e.kind === 'opaque' && e.parts.length === 0 && e.text.startsWith('#if ')) return this.predicate(e.text, s);
+    if (e.kind === 'opaque' && e.text.startsWith('iterate:')) {
+      // An iterator macro assigns its cursor arguments on every iteration, then runs the body or leaves.
+      const cursors = e.parts.flatMap((p) => (p.kind === 'call' ? p.args : [])).filter((a) => a.kind === 'ident');
+      const states = this.sequence(e.parts, s).map((st) => cursors.reduce((acc, c) => this.forget(acc, exprText(c)), st));
+      return { t: states, f: states };
+    }
+    if (e.kind === 'call' && POINTER_TESTS[e.callee] && e.args.length === 1 && this.tracked.vars.has(exprText(e.args[0]))) {
+      // IS_ERR(folio) not yet known: remember the answer in folio's value on each side.
+      const x = exprText(e.args[0]);
+      const test = POINTER_TESTS[e.callee];
+      const v = s.facts.get(x) ?? {};
+      const known = test(v);
+      if (known !== undefined) return known ? { t: [s], f: [] } : { t: [], f: [s] };
+      const err = e.callee === 'IS_ERR' ? { eq: 'ERR_PTR', truth: true } : { truth: false, eq: '0' };
+      return { t: [setFact(s, x, err)], f: [setFact(s, x, { ...v, ne: [...(v.ne ?? []), 'ERR_PTR', ...(e.callee === 'IS_ERR' ? [] : ['0'])], truth: e.callee === 'IS_ERR' ? v.truth : true })] };
+    }
     const target = e.kind === 'ident' || isLvalue(e) ? lvalueText(e) : undefined;
     return this.splitOn(this.expr(e, s, undefined, true), (v) => v.truth, target, e);
   }
@@ -355,8 +470,8 @@ class Interpreter {
           const varText = lvalueText(left);
           const c = literalValue(right);
           if (c?.eq !== undefined && this.tracked.vars.has(varText)) {
-            t.push(setFact(r.s, varText, { ...r.v, eq: c.eq, ne: undefined }));
-            f.push(setFact(r.s, varText, { ...r.v, ne: [...(r.v.ne ?? []), c.eq] }));
+            t.push(setFact(r.s, varText, { ...l.v, eq: c.eq, ne: undefined }));
+            f.push(setFact(r.s, varText, { ...l.v, ne: [...(l.v.ne ?? []), c.eq] }));
           } else {
             const p = this.predicate(`?${canonicalEquality(whole)}`, r.s);
             t.push(...p.t);
@@ -406,6 +521,42 @@ class Interpreter {
 
 const zeroSpan: Span = { startRow: 0, startColumn: 0, endRow: 0, endColumn: 0 };
 
+/** Fact key: `alias:page` = {eq: 'folio'} after `page = folio_file_page(folio, i)`. */
+const ALIAS_FACT = 'alias:';
+
+/** `page = folio_file_page(folio, i)`: the folio's lock can now be released through `page` as well. */
+function recordAlias(s: State, value: Expr, target: string): State {
+  const canonical = aliasSource(s, value);
+  if (!canonical || canonical === target) return s;
+  return setFact(s, `${ALIAS_FACT}${target}`, { eq: canonical });
+}
+
+/** The canonical name of the object an alias expression (`folio_file_page(folio, i)`, `&folio->page`) names. */
+function aliasSource(s: State, value: Expr): string | undefined {
+  const source = value.kind === 'call' && ALIAS_CALLS.has(value.callee) && value.args[0] ? lockIdentity(exprText(value.args[0]))
+    : value.kind === 'unary' && value.op === '&' && value.arg.kind === 'opaque' && /^\w+->page$/.test(value.arg.text) ? value.arg.text.split('->')[0]
+    : undefined;
+  return source && (s.facts.get(`${ALIAS_FACT}${source}`)?.eq ?? source);
+}
+
+/** Identity of the caller's locks a function released on objects it looked up itself. */
+export const FOUND_OBJECTS = '<found objects>';
+
+/** Fact key: this path mapped the PTE table of the PMD `<text>` and has kept the mmap_lock since. */
+const TABLE_FACT = 'table:';
+
+function tableFact(pmdText: string): string {
+  return `${TABLE_FACT}${lockIdentity(pmdText)}`;
+}
+
+function dropFacts(s: State, which: (key: string) => boolean): State {
+  const stale = [...s.facts.keys()].filter(which);
+  if (stale.length === 0) return s;
+  const out = cloneState(s);
+  for (const k of stale) out.facts.delete(k);
+  return out;
+}
+
 function setFact(s: State, key: string, v: Value): State {
   const out = cloneState(s);
   out.facts.set(key, v);
@@ -430,6 +581,10 @@ function resolveApi(callee: string): ApiRow | undefined {
 function effectIdentity(eff: LockEffect, call: CallExpr, resultTarget: string | undefined): string | undefined {
   if (eff.key === 'family') return eff.family;
   if (eff.key === 'result') return resultTarget ?? call.text;
+  if (eff.key === 'out-arg') {
+    const out = call.args.find((a) => a.kind === 'unary' && a.op === '&');
+    return out ? lockIdentity(exprText(out)) : undefined;
+  }
   const arg = call.args[eff.key.arg];
   return arg ? lockIdentity(exprText(arg)) : undefined;
 }
@@ -491,28 +646,32 @@ function canonicalEquality(e: Expr & { kind: 'binary' }): string {
   return `${x}==${y}`;
 }
 
-function mentions(predicateKey: string, variable: string): boolean {
+function rootOf(identity: string): string {
+  return /^[A-Za-z_]\w*/.exec(identity)?.[0] ?? '';
+}
+
+function mentions(factKey: string, variable: string): boolean {
   const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w])${escaped}($|[^\\w])`).test(predicateKey.slice(1));
+  return new RegExp(`(^|[^\\w])${escaped}($|[^\\w])`).test(factKey.replace(/^(\?|table:)/, ''));
 }
 
 interface Tracking {
-  /** Variables (and lvalues such as `*mmap_locked`) whose values some branch or return depends on. */
+  /** Variables (and lvalues such as `*mmap_locked`) whose values a path remembers: `tested` and out-parameters. */
   vars: Set<string>;
+  /**
+   * Variables whose truth or named value a branch tests (`!pte`, `result != SCAN_SUCCEED`) or that are
+   * returned: a call assigned to one of them may fail as far as the code is concerned. `_pte < pte + N`
+   * is no such test, so 6.1's never-NULL pte_offset_map_lock() result is not forked into a NULL case.
+   */
+  tested: Set<string>;
+  /** Variables returned as they are (`return result;`): what a caller's summary distinguishes outcomes by. */
+  returned: Set<string>;
   /** Conditions that appear more than once: a path remembers which way it took them. */
   predicates: Set<string>;
 }
 
 function collectTracking(cfg: FunctionCfg): Tracking {
-  const vars = new Set<string>();
   const counts = new Map<string, number>();
-  const addVars = (e: Expr): void => {
-    if (e.kind === 'ident' && !isNamedConstant(e.name)) vars.add(e.name);
-    else if (isLvalue(e)) vars.add(exprText(e));
-    if (e.kind === 'unary') addVars(e.arg);
-    else if (e.kind === 'binary') { addVars(e.left); addVars(e.right); }
-    else if (e.kind === 'assign') { addVars(e.target); addVars(e.value); }
-  };
   const addPredicates = (e: Expr): void => {
     if (e.kind === 'unary' && e.op === '!') return addPredicates(e.arg);
     if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) { addPredicates(e.left); addPredicates(e.right); return; }
@@ -520,11 +679,25 @@ function collectTracking(cfg: FunctionCfg): Tracking {
     const key = e.kind === 'binary' && (e.op === '==' || e.op === '!=') ? `?${canonicalEquality(e)}` : `?${conditionText(e)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   };
+  const tested = new Set<string>();
+  const addTested = (e: Expr): void => {
+    if (e.kind === 'unary' && e.op === '!') addTested(e.arg);
+    else if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) { addTested(e.left); addTested(e.right); }
+    else if (e.kind === 'binary' && (e.op === '==' || e.op === '!=')) {
+      if (literalValue(e.right)) addTested(e.left);
+      else if (literalValue(e.left)) addTested(e.right);
+    } else if (e.kind === 'binary' && e.op === '&') addTested(e.left);
+    else if (e.kind === 'call' && POINTER_TESTS[e.callee] && e.args[0]) addTested(e.args[0]);
+    else if (e.kind === 'ident') {
+      if (!isNamedConstant(e.name)) tested.add(e.name);
+    } else if (isLvalue(e)) tested.add(exprText(e));
+  };
   for (const n of cfg.nodes) {
-    if (n.condition) { addVars(n.condition); addPredicates(n.condition); }
-    if (n.returnValue) addVars(n.returnValue);
+    if (n.condition) { addPredicates(n.condition); addTested(n.condition); }
+    if (n.returnValue) addTested(n.returnValue);
   }
+  const returned = new Set(cfg.nodes.flatMap((n) => (n.returnValue?.kind === 'ident' ? [n.returnValue.name] : [])));
   // Out-parameters: `*mmap_locked = false` is how hpage_collapse_scan_pmd() tells its caller it dropped the lock.
-  for (const p of cfg.params) vars.add(`*${p}`);
-  return { vars, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)) };
+  const vars = new Set([...tested, ...cfg.params.map((p) => `*${p}`)]);
+  return { vars, tested, returned, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)) };
 }

@@ -55,8 +55,9 @@ function leaks(input: LockPairInput, make: Make): Finding[] {
   }
   const out: Finding[] = [];
   for (const { lock, exits: leaking } of held.values()) {
-    const releasing = exits.filter((e) => !isHeld(e.state.locks.get(lock.key)));
-    // Held on every exit: the function hands the lock to its caller (its summary says so).
+    // Exits where this function itself released the lock (not those where it never took it).
+    const releasing = exits.filter((e) => e.state.locks.get(lock.key)?.status === 'released');
+    // Never released here: the function hands the lock to its caller (its summary says so).
     if (releasing.length === 0) continue;
     // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;

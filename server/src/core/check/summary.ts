@@ -4,12 +4,18 @@
 // no hard-coded list of function names.
 import type { LockFamily, LockMode } from '../model/api';
 import { FAMILIES } from '../model/api';
+import type { FunctionCfg } from '../cfg/types';
 import type { Interpretation } from './interpret';
 import { sameValue } from './values';
 import type { LockRecord, Value } from './state';
 
 export interface SummaryEffect {
-  op: 'acquire' | 'release';
+  /**
+   * `release-all`: the callee unlocked locks of this family on objects it found itself (release_pte_pages()
+   * walks the PTEs and the compound list and unlocks every isolated folio): the caller's locks of the family
+   * are released.
+   */
+  op: 'acquire' | 'release' | 'release-all';
   family: LockFamily;
   /** Lock identity with the callee's parameters written as $0, $1… (`$0->anon_vma`), or a global's name. */
   identity: string;
@@ -30,15 +36,20 @@ export interface FunctionSummary {
 
 const MAX_OUTCOMES = 8;
 
-export function summarize(name: string, params: string[], result: Interpretation): FunctionSummary | undefined {
+export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, result: Interpretation): FunctionSummary | undefined {
+  const { name, params, locals } = cfg;
   if (!result.complete) return undefined;
   const outcomes: SummaryOutcome[] = [];
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
     for (const lock of exit.state.locks.values()) {
       const effect = netEffect(lock);
-      const identity = effect && calleeIdentity(lock, params);
-      if (effect && identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
+      if (!effect) continue;
+      const identity = calleeIdentity(lock, params, locals);
+      if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
+      else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
+        effects.push({ op: 'release-all', family: lock.family, identity: '*' });
+      }
     }
     effects.sort((a, b) => `${a.family}${a.identity}`.localeCompare(`${b.family}${b.identity}`));
     const outParams = new Map<number, Value>();
@@ -50,6 +61,14 @@ export function summarize(name: string, params: string[], result: Interpretation
     if (!outcomes.some((o) => sameOutcome(o, outcome))) outcomes.push(outcome);
   }
   if (!outcomes.some((o) => o.effects.length > 0)) return undefined;
+  // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
+  // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
+  const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
+  for (const o of outcomes) {
+    for (const family of releasedAll) {
+      if (!o.effects.some((e) => e.op === 'release-all' && e.family === family)) o.effects.push({ op: 'release-all', family, identity: '*' });
+    }
+  }
   return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes };
 }
 
@@ -63,15 +82,14 @@ function netEffect(lock: LockRecord): 'acquire' | 'release' | undefined {
 }
 
 /** The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals. */
-function calleeIdentity(lock: LockRecord, params: string[]): string | undefined {
+function calleeIdentity(lock: LockRecord, params: string[], locals: string[]): string | undefined {
   const identity = lock.key.slice(lock.family.length + 1);
   if (FAMILIES[lock.family].singleton) return identity;
   const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
-  if (!root) return undefined;
+  if (!root || locals.includes(root)) return undefined;
   const index = params.indexOf(root);
-  if (index >= 0) return `$${index}${identity.slice(root.length)}`;
-  // A global such as khugepaged_mm_lock is the same lock in the caller; a lowercase local is not.
-  return lock.fromCaller || /^[a-z_]\w*_lock$/.test(root) ? identity : undefined;
+  // A global such as khugepaged_mm_lock is the same lock in the caller.
+  return index >= 0 ? `$${index}${identity.slice(root.length)}` : identity;
 }
 
 function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {

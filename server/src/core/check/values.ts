@@ -40,6 +40,8 @@ export function isZeroLiteral(e: Expr): boolean {
 export function valueForReturnSpec(spec: ReturnSpec): Value {
   if (spec === 'zero') return ZERO;
   if (spec === 'nonzero') return { truth: true, ne: ['0'] };
+  if (spec === 'valid-pointer') return { truth: true, ne: ['0', 'ERR_PTR'] };
+  if (spec === 'error-pointer') return { eq: 'ERR_PTR', truth: true };
   if ('eq' in spec) return { eq: spec.eq, truth: spec.eq === '0' ? false : undefined };
   return { ne: [spec.ne] };
 }

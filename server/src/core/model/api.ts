@@ -50,11 +50,19 @@ export const FAMILIES: Record<LockFamily, FamilyTraits> = {
   irq: { label: 'IRQ-off section', counting: true, singleton: true, sleeps: false },
 };
 
-/** Where the identity of the lock comes from. */
-export type LockKeySource = { arg: number } | 'result' | 'family';
+/**
+ * Where the identity of the lock comes from: an argument, the variable the result is assigned to, the
+ * family (singletons), or the first argument passed by address (`shmem_get_folio(..., &folio, ...)` returns
+ * the folio locked through it; its position differs between kernel versions).
+ */
+export type LockKeySource = { arg: number } | 'result' | 'family' | 'out-arg';
 
 export interface LockEffect {
-  op: 'acquire' | 'release' | 'downgrade' | 'release-all';
+  /**
+   * `hand-off`: the object now belongs to a list or to LRU isolation, which keeps its lock until whoever
+   * empties it (release_pte_pages() unlocks isolated folios): this function stops tracking that lock.
+   */
+  op: 'acquire' | 'release' | 'downgrade' | 'release-all' | 'hand-off';
   family: LockFamily;
   key: LockKeySource;
   mode?: LockMode;
@@ -63,7 +71,7 @@ export interface LockEffect {
 }
 
 /** A returned value an outcome applies to: zero/NULL/false, anything else, or a named constant. */
-export type ReturnSpec = 'zero' | 'nonzero' | { eq: string } | { ne: string };
+export type ReturnSpec = 'zero' | 'nonzero' | 'valid-pointer' | 'error-pointer' | { eq: string } | { ne: string };
 
 export interface Outcome {
   returns: ReturnSpec;
@@ -72,6 +80,12 @@ export interface Outcome {
 
 export interface ApiRow {
   name: string;
+  /**
+   * The call maps the PTE table of this PMD argument and fails (returns NULL) only when the PMD is no
+   * longer a table. Once a path has mapped it, the table stays while the path keeps the mmap_lock and
+   * does not change the PMD ("mmap_lock + page lock should prevent this", collapse_pte_mapped_thp()).
+   */
+  mapsTableOf?: { arg: number };
   /** Effects of every call. */
   effects?: LockEffect[];
   /** Effects that depend on the returned value (trylocks, map-and-lock). */
@@ -82,6 +96,8 @@ const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: str
   ({ op: 'acquire', family, key, mode, role });
 const rel = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
   ({ op: 'release', family, key, mode, role });
+/** Any lock on the object the argument points into (`&folio->lru` → folio). */
+const handOff = (key: LockKeySource): LockEffect => ({ op: 'hand-off', family: 'folio', key });
 const arg0 = { arg: 0 };
 const arg1 = { arg: 1 };
 
@@ -92,8 +108,14 @@ const trylock = (name: string, ...effects: LockEffect[]): ApiRow =>
 /** Returns 0 when it took the lock: *_killable, *_interruptible. */
 const lockUnlessInterrupted = (name: string, ...effects: LockEffect[]): ApiRow =>
   ({ name, outcomes: [{ returns: 'zero', effects }, { returns: 'nonzero', effects: [] }] });
-/** Returns a non-NULL pointer when it mapped (and locked): pte_offset_map_lock(). */
-const mapOrNull = (name: string, ...effects: LockEffect[]): ApiRow => trylock(name, ...effects);
+/** Returns a non-NULL pointer when it mapped (and locked) the PTE table of its `pmdArg`: pte_offset_map_lock(). */
+const mapOrNull = (name: string, pmdArg: number, ...effects: LockEffect[]): ApiRow =>
+  ({ ...trylock(name, ...effects), mapsTableOf: { arg: pmdArg } });
+/** Returns a locked object, or NULL: lock_vma_under_rcu(), folio_lock_anon_vma_read(). */
+const lockedOrNull = trylock;
+/** Returns a locked object, or an ERR_PTR() that IS_ERR() detects: filemap_lock_folio(). */
+const lockedOrError = (name: string, ...effects: LockEffect[]): ApiRow =>
+  ({ name, outcomes: [{ returns: 'valid-pointer', effects }, { returns: 'error-pointer', effects: [] }] });
 
 const spinVariants = (lockFn: string, unlockFn: string): ApiRow[] => [
   lock(lockFn, acq('spin', arg0)),
@@ -120,7 +142,7 @@ export const LOCK_API: ApiRow[] = [
   lockUnlessInterrupted('vma_start_write_killable', acq('vma', arg0, 'write')),
   trylock('vma_start_read', acq('vma_read', arg0, 'read')),
   lock('vma_end_read', rel('vma_read', arg0, 'read')),
-  mapOrNull('lock_vma_under_rcu', acq('vma_read', 'result', 'read')),
+  lockedOrNull('lock_vma_under_rcu', acq('vma_read', 'result', 'read')),
 
   // anon_vma and i_mmap rmap locks
   lock('anon_vma_lock_write', acq('anon_vma', arg0, 'write')),
@@ -129,8 +151,8 @@ export const LOCK_API: ApiRow[] = [
   lock('anon_vma_lock_read', acq('anon_vma', arg0, 'read')),
   lock('anon_vma_unlock_read', rel('anon_vma', arg0, 'read')),
   trylock('anon_vma_trylock_read', acq('anon_vma', arg0, 'read')),
-  mapOrNull('folio_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
-  mapOrNull('page_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
+  lockedOrNull('folio_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
+  lockedOrNull('page_lock_anon_vma_read', acq('anon_vma', 'result', 'read')),
   lock('i_mmap_lock_write', acq('i_mmap', arg0, 'write')),
   lock('i_mmap_unlock_write', rel('i_mmap', arg0, 'write')),
   lock('i_mmap_lock_read', acq('i_mmap', arg0, 'read')),
@@ -142,15 +164,15 @@ export const LOCK_API: ApiRow[] = [
   // (an RCU section) and takes the PTE lock whose pointer it stores through its last argument.
   lock('pmd_lock', acq('spin', 'result', undefined, 'PMD lock')),
   lock('pud_lock', acq('spin', 'result', undefined, 'PUD lock')),
-  mapOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
-  mapOrNull('pte_offset_map_lock', acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
-  mapOrNull('__pte_offset_map_lock', acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  lockedOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
+  mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  mapOrNull('__pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
   lock('pte_unmap_unlock', rel('pte_map', 'family'), rel('spin', arg1, undefined, 'PTE lock')),
-  mapOrNull('pte_offset_map', acq('pte_map', 'family')),
-  mapOrNull('__pte_offset_map', acq('pte_map', 'family')),
-  mapOrNull('pte_offset_map_nolock', acq('pte_map', 'family')),
-  mapOrNull('pte_offset_map_ro_nolock', acq('pte_map', 'family')),
-  mapOrNull('pte_offset_map_rw_nolock', acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map', 0, acq('pte_map', 'family')),
+  mapOrNull('__pte_offset_map', 0, acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_nolock', 1, acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_ro_nolock', 1, acq('pte_map', 'family')),
+  mapOrNull('pte_offset_map_rw_nolock', 1, acq('pte_map', 'family')),
   lock('pte_unmap', rel('pte_map', 'family')),
   // do_swap_page() unmaps vmf->pte, and on VM_FAULT_RETRY it has also dropped the mmap_lock
   // (mm/memory.c; the comment in __collapse_huge_page_swapin() says so).
@@ -222,6 +244,17 @@ export const LOCK_API: ApiRow[] = [
   lock('lock_page', acq('folio', arg0)),
   trylock('trylock_page', acq('folio', arg0)),
   lock('unlock_page', rel('folio', arg0)),
+  lockedOrError('filemap_lock_folio', acq('folio', 'result')),
+  lockedOrNull('find_lock_page', acq('folio', 'result')),
+  lockUnlessInterrupted('shmem_get_folio', acq('folio', 'out-arg')),
+  lockedOrError('filemap_lock_hugetlb_folio', acq('folio', 'result')),
+
+  // Ownership hand-off: an object put on a list keeps its lock for whoever empties the list
+  // (collapse_file() unlocks its pagelist at the end).
+  lock('list_add', handOff(arg0)),
+  lock('list_add_tail', handOff(arg0)),
+  lock('list_move', handOff(arg0)),
+  lock('list_move_tail', handOff(arg0)),
 
   // RCU, IRQ-off, MMU notifier ranges
   lock('rcu_read_lock', acq('rcu', 'family')),
@@ -261,10 +294,38 @@ export const GUARD_CLASSES: Record<string, { acquire: string; release: string }>
   anon_vma_write: { acquire: 'anon_vma_lock_write', release: 'anon_vma_unlock_write' },
 };
 
+/** Tests of a returned pointer: `IS_ERR(folio)` is true exactly for an error-pointer outcome. */
+export const POINTER_TESTS: Record<string, (v: { eq?: string; ne?: string[]; truth?: boolean }) => boolean | undefined> = {
+  IS_ERR: (v) => (v.eq === 'ERR_PTR' ? true : v.ne?.includes('ERR_PTR') || v.truth === false ? false : undefined),
+  IS_ERR_OR_NULL: (v) => (v.eq === 'ERR_PTR' || v.truth === false ? true : v.ne?.includes('ERR_PTR') && v.ne.includes('0') ? false : undefined),
+};
+
+/**
+ * Calls that return another name for the same lockable object: a page of a folio, or a page's folio. The
+ * folio lock is the head page's PG_locked, so `page = folio_file_page(folio, index)` followed by
+ * `unlock_page(page)` releases the lock shmem_get_folio() took on `folio` (collapse_file() in 6.1).
+ */
+export const ALIAS_CALLS = new Set(['folio_file_page', 'folio_page', 'page_folio', 'compound_head', 'folio_head_page']);
+
+/** Calls that change what a PMD entry points to: a path that made one can no longer rely on its table. */
+export const PMD_CHANGING_CALLS = new Set([
+  'pmdp_collapse_flush', 'pmd_clear', 'pmdp_huge_clear_flush', 'pmdp_huge_get_and_clear', 'pmdp_invalidate',
+  'set_pmd_at', 'pmd_populate', 'pmdp_get_and_clear', 'collapse_and_free_pmd',
+]);
+
 /** Calls that never return (a path through them ends without reaching a return). */
 export const NORETURN_FUNCTIONS = new Set([
   'BUG', 'panic', 'do_exit', 'kthread_exit', 'make_task_dead', '__builtin_unreachable', 'unreachable',
   'BUILD_BUG',
+]);
+
+/**
+ * Assertions whose first argument is a condition that stops the kernel when true: `BUG_ON(mmap_locked)`
+ * means the paths that continue have `!mmap_locked`. (VM_BUG_ON* compile away without CONFIG_DEBUG_VM,
+ * but they state what the author knows to hold.)
+ */
+export const BUG_ON_MACROS = new Set([
+  'BUG_ON', 'VM_BUG_ON', 'VM_BUG_ON_PAGE', 'VM_BUG_ON_FOLIO', 'VM_BUG_ON_VMA', 'VM_BUG_ON_MM',
 ]);
 
 /** Function annotations from include/linux/compiler_types.h (sparse context annotations). */
