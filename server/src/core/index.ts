@@ -9,6 +9,8 @@ export type { CheckResult, TextEdit } from './document';
 export type { FunctionReport, AnalysisOptions } from './analysis';
 export { CDocument } from './document';
 export { compareFindings } from './findings';
+export { describeLockCall } from './model/describe';
+export { RULES, ruleDocPath } from './rules';
 
 export interface CheckInput {
   /** The document's name as findings should report it (a path or a URI). */

@@ -298,11 +298,16 @@ class CfgBuilder {
     return after;
   }
 
+  /**
+   * A switch on a variable is lowered to a chain of `x == value` tests, so each case knows the value (a
+   * fallthrough from `case 1:` into `case 2:` still carries `x == 1`). A switch on anything else dispatches
+   * to every case without knowing which.
+   */
   private switchStatement(s: Node, cur: number): number | null {
-    const cond = s.childForFieldName('condition');
-    if (cond) this.eval(cur, toExpr(cond));
-    const dispatch = this.node('block', cond ? spanOf(cond) : undefined);
-    this.edge(cur, dispatch);
+    const condNode = s.childForFieldName('condition');
+    const cond = condNode ? toExpr(condNode) : undefined;
+    const testable = cond !== undefined && (cond.kind === 'ident' || (cond.kind === 'opaque' && /^[\w.>*-]+$/.test(cond.text)));
+    if (cond && !testable) this.eval(cur, cond);
     const after = this.node('block');
     this.breakTargets.push({ node: after, scopeDepth: this.scopes.length });
     this.switchCases.push([]);
@@ -310,19 +315,37 @@ class CfgBuilder {
     const end = body ? this.statement(body, null) : null;
     const cases = this.switchCases.pop()!;
     this.breakTargets.pop();
-    for (const c of cases) this.edge(dispatch, c);
-    const hasDefault = body?.namedChildren.some((c) => c?.type === 'case_statement' && !c.childForFieldName('value'));
-    if (!hasDefault) this.edge(dispatch, after);
+    let test = cur;
+    let defaultEntry: number | undefined;
+    for (const c of cases) {
+      const value = this.caseValues.get(c);
+      if (value === null) {
+        defaultEntry = c;
+        continue;
+      }
+      if (testable && value) {
+        const b = this.branch(test, { kind: 'binary', op: '==', left: cond!, right: value, span: value.span, text: `${exprText(cond)}==${exprText(value)}` }, value.span);
+        this.edge(b, c);
+        test = this.continueFrom(b);
+      } else {
+        this.edge(test, c);
+      }
+    }
+    this.edge(test, defaultEntry ?? after);
     if (end !== null) this.edge(end, after);
     return after;
   }
+
+  /** Case entry block → its value (null for `default:`). */
+  private readonly caseValues = new Map<number, Expr | null>();
 
   private caseStatement(s: Node, cur: number | null): number | null {
     const entry = this.node('block', spanOf(s));
     if (cur !== null) this.edge(cur, entry); // fallthrough from the previous case
     this.switchCases.at(-1)?.push(entry);
-    const value = s.childForFieldName('value');
-    const body = s.namedChildren.filter(isNode).filter((c) => c !== value);
+    const valueNode = s.childForFieldName('value');
+    this.caseValues.set(entry, valueNode ? toExpr(valueNode) : null);
+    const body = s.namedChildren.filter(isNode).filter((c) => c.id !== valueNode?.id);
     return this.block(body, entry);
   }
 

@@ -351,6 +351,7 @@ class Interpreter {
     if (traits.counting) {
       const count = Math.max(-COUNT_LIMIT, Math.min(COUNT_LIMIT, (cur?.count ?? 0) + (op === 'acquire' ? 1 : op === 'release' ? -1 : 0)));
       if (count === 0) s.locks.delete(key);
+      else if (op === 'release' && count > 0 && cur) s.locks.set(key, { ...cur, count }); // still held from where it was taken
       else s.locks.set(key, record(count > 0 ? 'held' : 'released', count < 0, count));
       return;
     }

@@ -55,8 +55,11 @@ function leaks(input: LockPairInput, make: Make): Finding[] {
   }
   const out: Finding[] = [];
   for (const { lock, exits: leaking } of held.values()) {
-    // Exits where this function itself released the lock (not those where it never took it).
-    const releasing = exits.filter((e) => e.state.locks.get(lock.key)?.status === 'released');
+    // Exits where this function itself released the lock (not those where it never took it). A counting
+    // lock (RCU, PTE map) leaves no record once its count is back to zero.
+    const releasing = FAMILIES[lock.family].counting
+      ? exits.filter((e) => !isHeld(e.state.locks.get(lock.key)))
+      : exits.filter((e) => e.state.locks.get(lock.key)?.status === 'released');
     // Never released here: the function hands the lock to its caller (its summary says so).
     if (releasing.length === 0) continue;
     // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
