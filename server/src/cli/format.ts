@@ -1,7 +1,7 @@
 // Output formats of `mm-review check`: gcc-style text (editors and CI logs understand it), the JSON of the
 // README, and SARIF 2.1.0 for code-scanning tools.
 import type { Finding } from '../core';
-import { RULES, ruleDocPath } from '../core/rules';
+import { RULES, ruleDocPath } from '../core';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 

@@ -1,0 +1,15 @@
+// VS Code entry point: one module per feature, each with its own activate() (vscode-clangd's layout).
+import type * as vscode from 'vscode';
+import * as commands from './commands';
+import * as languageClient from './languageClient';
+import * as statusItem from './statusItem';
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  const client = await languageClient.activate(ctx);
+  commands.activate(ctx, client);
+  statusItem.activate(ctx, client);
+}
+
+export function deactivate(): Promise<void> {
+  return languageClient.deactivate();
+}

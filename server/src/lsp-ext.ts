@@ -1,0 +1,47 @@
+// mm-review's additions to the Language Server Protocol, typed once and shared by the server and the VS Code
+// client (rust-analyzer's lsp_ext.ts). Everything else the two exchange is standard LSP.
+import { RequestType } from 'vscode-languageserver-protocol';
+
+/** The extension's id: the client's id, the settings section, the prefix of commands and custom methods. */
+export const EXTENSION_ID = 'mmReview';
+
+export interface DocumentParams {
+  uri: string;
+}
+
+/**
+ * What the last check of a document did. `state` says why there may be no findings: the document was too big,
+ * is a patch (not analysed yet), failed, or has not been checked yet.
+ */
+export type DocumentCheckState = 'pending' | 'analyzed' | 'tooLarge' | 'patchUnsupported' | 'failed';
+
+export interface DocumentStats {
+  uri: string;
+  /** The document version the stats (and the published diagnostics) belong to. */
+  version: number;
+  state: DocumentCheckState;
+  /** Diagnostics published, including notices such as "patch analysis is not available yet". */
+  diagnostics: number;
+  /**
+   * Published diagnostics that report a rule (they carry its ID as `code`), after the `mmReview.severity`
+   * overrides: rules set to "off" are not counted. The next three split them by severity.
+   */
+  findings: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** C functions found in the document. */
+  functions: number;
+  bytes: number;
+  parseMs: number;
+  analyzeMs: number;
+}
+
+/** Stats of an open document's last check; null when the server does not have the document open. */
+export const documentStatsRequest = new RequestType<DocumentParams, DocumentStats | null, void>('mmReview/documentStats');
+
+/**
+ * Checks an open document now, skipping the debounce, publishes its diagnostics and returns their stats
+ * (null when the document is not open on the server).
+ */
+export const recheckDocumentRequest = new RequestType<DocumentParams, DocumentStats | null, void>('mmReview/recheckDocument');

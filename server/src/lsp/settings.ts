@@ -1,0 +1,66 @@
+// The `mmReview.*` settings the server reads (package.json `contributes.configuration` describes them to the
+// user). Values come from the client and are validated here, so a typo in settings.json falls back to the
+// default instead of breaking analysis.
+import { RULES } from '../core';
+
+export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
+
+export interface MmReviewSettings {
+  /** Rule ID → severity to report it with; rules not listed keep their default severity. */
+  severity: Record<string, SeverityOverride>;
+  /** Quiet time after the last edit before a document is analysed again. */
+  debounceMs: number;
+  /** Documents larger than this (UTF-8 bytes) get an information diagnostic instead of an analysis. */
+  maxDocumentBytes: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
+  severity: {},
+  debounceMs: 150,
+  maxDocumentBytes: 5 * 1024 * 1024,
+});
+
+const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'off']);
+
+/** Turns whatever the client sent for the `mmReview` section into settings, logging what it ignored. */
+export function parseSettings(raw: unknown, warn: (message: string) => void = () => {}): MmReviewSettings {
+  const section = isObject(raw) ? raw : {};
+  return {
+    severity: parseSeverity(section.severity, warn),
+    debounceMs: parseNumber(section.debounceMs, DEFAULT_SETTINGS.debounceMs, 0, 10_000, 'debounceMs', warn),
+    maxDocumentBytes: parseNumber(section.maxDocumentBytes, DEFAULT_SETTINGS.maxDocumentBytes, 0, Number.MAX_SAFE_INTEGER,
+      'maxDocumentBytes', warn),
+  };
+}
+
+function parseSeverity(raw: unknown, warn: (message: string) => void): Record<string, SeverityOverride> {
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) {
+    warn('mmReview.severity must be an object mapping rule IDs to error, warning, info or off; ignored');
+    return {};
+  }
+  const out: Record<string, SeverityOverride> = {};
+  for (const [rule, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' || !SEVERITIES.has(value)) {
+      warn(`mmReview.severity.${rule}: '${String(value)}' is not error, warning, info or off; ignored`);
+      continue;
+    }
+    // Unknown IDs are kept (a newer server may know them), but worth a line in the log.
+    if (!(rule in RULES)) warn(`mmReview.severity: '${rule}' is not a rule this server knows`);
+    out[rule] = value as SeverityOverride;
+  }
+  return out;
+}
+
+function parseNumber(raw: unknown, fallback: number, min: number, max: number, name: string, warn: (m: string) => void): number {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < min || raw > max) {
+    warn(`mmReview.${name}: ${JSON.stringify(raw)} is not a number between ${min} and ${max}; using ${fallback}`);
+    return fallback;
+  }
+  return raw;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

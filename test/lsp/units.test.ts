@@ -1,0 +1,40 @@
+// The LSP layer's pure helpers: position → offset conversion (every incremental edit goes through it) and
+// settings validation (a bad settings.json must fall back to defaults, not break analysis).
+import * as assert from 'node:assert/strict';
+import { offsetAt } from '../../server/src/lsp/positions';
+import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
+
+describe('offsetAt (LSP position → UTF-16 offset)', () => {
+  const at = (text: string, line: number, character: number) => offsetAt(text, { line, character });
+
+  it('counts \\n, \\r\\n and \\r as line ends', () => {
+    assert.equal(at('ab\ncd', 1, 1), 4);
+    assert.equal(at('ab\r\ncd', 1, 1), 5);
+    assert.equal(at('ab\rcd', 1, 0), 3);
+  });
+
+  it('counts UTF-16 code units, as LSP and JavaScript strings do', () => {
+    assert.equal(at('a😀b\nx', 0, 3), 3); // the emoji is two code units
+    assert.equal(at('a😀b\nx', 1, 0), 5);
+  });
+
+  it('clamps a character past the line end to the line end, and a line past the end to the text end', () => {
+    assert.equal(at('ab\r\ncd', 0, 99), 2);
+    assert.equal(at('ab\ncd', 7, 0), 5);
+    assert.equal(at('', 0, 5), 0);
+  });
+});
+
+describe('parseSettings', () => {
+  it('takes valid values and falls back to the defaults for the rest, saying why', () => {
+    const warnings: string[] = [];
+    const s = parseSettings({ severity: { 'LOCK-PAIR': 'off', 'ANALYSIS-LIMIT': 'loud' }, debounceMs: -1, maxDocumentBytes: 1000 },
+      (m) => warnings.push(m));
+    assert.deepEqual(s, { severity: { 'LOCK-PAIR': 'off' }, debounceMs: DEFAULT_SETTINGS.debounceMs, maxDocumentBytes: 1000 });
+    assert.equal(warnings.length, 2);
+  });
+
+  it('reads a missing section (null from workspace/configuration) as the defaults', () => {
+    assert.deepEqual(parseSettings(null), DEFAULT_SETTINGS);
+  });
+});
