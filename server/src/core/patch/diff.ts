@@ -92,6 +92,8 @@ function stripComponents(path: string, strip: number): string {
 
 const isDevNull = (p: string) => p === '/dev/null';
 
+const displayName = (file: FilePatch) => file.newPath ?? file.oldPath ?? '(unnamed)';
+
 const isHunkBodyLine = (t: string) => t === '' || t[0] === ' ' || t[0] === '+' || t[0] === '-' || t[0] === '\\';
 
 class DiffParser {
@@ -135,6 +137,16 @@ class DiffParser {
     return t.startsWith('diff --git ') || t.startsWith('@@') || this.isPlainFileHeader(i);
   }
 
+  /**
+   * Inside a hunk that still expects lines, `--- x`/`+++ y` could be a removed and an added line, so only a
+   * full `---`/`+++`/`@@` header counts as the next file (a truncated hunk then reports its short count).
+   */
+  private isSectionStartInsideHunk(i: number): boolean {
+    const t = this.text(i);
+    return t.startsWith('diff --git ') || t.startsWith('@@') ||
+      (this.isPlainFileHeader(i) && this.text(i + 2).startsWith('@@ '));
+  }
+
   private problem(severity: PatchProblem['severity'], line: number, message: string): void {
     this.problems.push({ severity, line, message });
   }
@@ -157,8 +169,7 @@ class DiffParser {
     const onlyMetadata = file.isBinary || file.isRename || file.isCopy || file.isNew || file.isDeleted ||
       file.oldMode !== undefined || file.newMode !== undefined;
     if (file.hunks.length === 0 && !onlyMetadata) {
-      const name = file.newPath ?? file.oldPath ?? '(unnamed)';
-      this.problem('warning', file.headerLine, `file section for ${name} has no hunks`);
+      this.problem('warning', file.headerLine, `file section for ${displayName(file)} has no hunks`);
     }
     this.files.push(file);
   }
@@ -208,12 +219,12 @@ class DiffParser {
     }
     if (t.startsWith('Binary files ') && / differ\s*$/.test(t)) {
       file.isBinary = true;
-      this.problem('info', this.lines[j].line, `binary diff of ${file.newPath ?? file.oldPath} skipped`);
+      this.problem('info', this.lines[j].line, `binary diff of ${displayName(file)} skipped`);
       return j + 1;
     }
     if (t.startsWith('GIT binary patch')) {
       file.isBinary = true;
-      this.problem('info', this.lines[j].line, `binary patch of ${file.newPath ?? file.oldPath} skipped`);
+      this.problem('info', this.lines[j].line, `binary patch of ${displayName(file)} skipped`);
       return this.skipGitBinary(j + 1);
     }
     return j;
@@ -287,7 +298,7 @@ class DiffParser {
       const incomplete = oldLeft > 0 || newLeft > 0;
       if (elidedBefore && hunk.lines.length > 0) {
         // Quoted text resumes after a cut: the same hunk continues if it still expects lines.
-        if (!incomplete || !isHunkBodyLine(t) || this.isSectionStart(j)) break;
+        if (!incomplete || !isHunkBodyLine(t) || this.isSectionStartInsideHunk(j)) break;
         hunk.elisionsAt.push(hunk.lines.length);
       }
       if (t.startsWith('\\')) {
@@ -295,7 +306,7 @@ class DiffParser {
         if (last) last.noNewlineAtEnd = true;
         continue;
       }
-      if (this.isSectionStart(j)) break;
+      if (incomplete ? this.isSectionStartInsideHunk(j) : this.isSectionStart(j)) break;
       let kind: HunkLine['kind'];
       if (t === '') {
         // An empty line inside a hunk is an empty context line whose space a mailer or editor stripped;

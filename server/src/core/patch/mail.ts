@@ -40,6 +40,10 @@ function isMboxSeparator(line: string): boolean {
   return line.length < 1000 && line.startsWith('From ') && /^From \S+ .*\d{1,2}:\d{2}/.test(line);
 }
 
+/** git format-patch's own separator, with its fixed date: safe to split at even without an empty line before
+ *  it (as in `cat 0001-*.patch 0002-*.patch` of files whose trailing empty line was trimmed). */
+const gitFormatPatchSeparator = /^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$/;
+
 // RFC 5322 field name: printable ASCII except ':' (and no space), then ':'.
 const headerStart = /^[!-9;-~]{1,76}:/;
 
@@ -50,7 +54,8 @@ export function splitMessages(rawLines: string[], fromText: boolean): SplitResul
     const messages: RawMessage[] = [];
     let start = firstText;
     for (let i = firstText + 1; i <= rawLines.length; i++) {
-      const atSeparator = i < rawLines.length && rawLines[i - 1] === '' && isMboxSeparator(rawLines[i]);
+      const atSeparator = i < rawLines.length && ((rawLines[i - 1] === '' && isMboxSeparator(rawLines[i])) ||
+        gitFormatPatchSeparator.test(rawLines[i]));
       if (i === rawLines.length || atSeparator) {
         // mboxrd escapes body lines starting with "From " as ">From " (and ">From " as ">>From ").
         const lines = rawLines.slice(start + 1, i).map((binary, k) => ({

@@ -18,7 +18,8 @@ export type BaseProvider = (path: string) => string | undefined;
 export type LineProvenance =
   /** 1-based line of the text the base provider returned for the file (before any rename). */
   | { kind: 'base'; path: string; line: number }
-  /** A `+` line: the 0-based series position of the patch, its file and its 1-based line there. */
+  /** A `+` line: the 0-based series position of the patch (-1: a reply's quoted line), its file and its 1-based
+   *  line there. */
   | { kind: 'patch'; position: number; fileName: string; line: number };
 
 export type FileState =
