@@ -70,9 +70,17 @@ function leaks(input: LockPairInput, make: Make): Finding[] {
     out.push(make(lock.site,
       `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
       `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`,
-      paths.flatMap((e) => exitRelated(e, what))));
+      dedupe(paths.flatMap((e) => exitRelated(e, what)))));
   }
   return out;
+}
+
+function dedupe(related: RelatedLocation[]): RelatedLocation[] {
+  const seen = new Set<string>();
+  return related.filter((r) => {
+    const key = `${r.line}:${r.column}:${r.message}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
 }
 
 function takenHereAndHeld(lock: LockRecord): boolean {
