@@ -184,6 +184,11 @@ export class Exec {
     }
   }
 
+  tableMapsFolio(tb: number, f: number): boolean {
+    for (let i = 0; i < this.L.ptes; i++) if (this.pte(tb, i) === ptePresent(f)) return true;
+    return false;
+  }
+
   folioFlags(f: number): number { return this.s[this.L.folioFlags(f)]; }
   setFolioFlags(f: number, v: number): void { this.s[this.L.folioFlags(f)] = v; }
 
@@ -416,16 +421,19 @@ export const HANDLERS: Handlers = {
     footprint: () => fp(Part.Pmd, 0),
   },
   readPmd: {
+    // A walker that holds a lock khugepaged should have excluded must not find the hidden table's pmd_none: a fault
+    // or zap would fill or skip the hole. For an rmap walker, pmd_none only matters if the hidden table still maps
+    // the folio it walks for (HIDDEN-TABLE-RMAP-EXCLUSION); a folio unmapped meanwhile is rightly "not mapped here".
     run: (x) => {
       x.saved = x.pmd;
-      if (x.pmd === PMD_NONE && heldWalkerLocks(x.held)) {
-        const hidden = x.tableHiddenByOther();
-        if (hidden >= 0) {
-          const hider = x.name(x.s[x.L.tableHider(hidden)] - 1);
-          x.violate(hiddenTableRule(x.held),
-            `sees pmd_none while ${hider} has PTE table ${x.tableLabel(hidden)} hidden; this walk runs under ` +
-            `${lockNames(x.held & ~Lock.Notifier).join(', ')}, which ${hider} did not exclude`);
-        }
+      const hidden = x.pmd === PMD_NONE && heldWalkerLocks(x.held) ? x.tableHiddenByOther() : -1;
+      const rmapOnly = (x.held & (Lock.MmapRead | Lock.MmapWrite | Lock.VmaRead)) === 0;
+      if (hidden >= 0 && (!rmapOnly || x.tableMapsFolio(hidden, x.target))) {
+        const hider = x.name(x.s[x.L.tableHider(hidden)] - 1);
+        x.violate(hiddenTableRule(x.held),
+          `sees pmd_none while ${hider} has PTE table ${x.tableLabel(hidden)} hidden` +
+          (rmapOnly ? ` (it still maps folio ${x.folioLabel(x.target)})` : '') +
+          `; this walk runs under ${lockNames(x.held & ~Lock.Notifier).join(', ')}, which ${hider} did not exclude`);
       }
       x.setOutcome(pmdIsTable(x.saved));
     },

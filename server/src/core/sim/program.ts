@@ -38,6 +38,7 @@ export type Step =
   | string
   | { kind: 'call'; op: string; args: string[]; line?: number }
   | { kind: 'check'; call: Step; onFailure: Step[] }
+  | { kind: 'ifFailed'; onFailure: Step[] }
   | { kind: 'either'; paths: Step[][] }
   | { kind: 'label'; name: string }
   | { kind: 'goto'; name: string }
@@ -56,6 +57,14 @@ export function callAt(line: number, op: string, ...args: string[]): Step {
 /** Run `op`; when it reports the outcome 'failed', run `onFailure` (which should end with `goto` or `end`). */
 export function check(op: Step, ...onFailure: Step[]): Step {
   return { kind: 'check', call: op, onFailure };
+}
+
+/**
+ * Branch on the outcome of the most recent op that reported one (the ops in between report none), like
+ * `spin_unlock(pte_ptl); if (result != SCAN_SUCCEED) { … }` after `__collapse_huge_page_isolate`.
+ */
+export function ifFailed(...onFailure: Step[]): Step {
+  return { kind: 'ifFailed', onFailure };
 }
 
 /** A branch the analysis cannot decide: every path is explored. Paths that do not jump away rejoin afterwards. */
@@ -99,12 +108,13 @@ export function program(name: string, steps: Step[]): ThreadProgram {
         link(tails, node);
         tails = [node];
       } else if (step.kind === 'check') {
-        const [opNode] = emit([step.call], tails);
+        tails = emit([step.call, ifFailed(...step.onFailure)], tails);
+      } else if (step.kind === 'ifFailed') {
         const failed = newNode({ assume: 'failed' });
         const succeeded = newNode({ assume: 'succeeded' });
-        opNode.succ.push(failed.id, succeeded.id);
-        const failTails = emit(step.onFailure, [failed]);
-        tails = [succeeded, ...failTails];
+        link(tails, failed);
+        link(tails, succeeded);
+        tails = [succeeded, ...emit(step.onFailure, [failed])];
       } else if (step.kind === 'either') {
         const fork = newNode({ label: 'branch' });
         link(tails, fork);
