@@ -2,12 +2,14 @@
 import type * as vscode from 'vscode';
 import * as commands from './commands';
 import * as languageClient from './languageClient';
+import * as postImages from './postImages';
 import * as statusItem from './statusItem';
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const client = await languageClient.activate(ctx);
   commands.activate(ctx, client);
   statusItem.activate(ctx, client);
+  postImages.activate(ctx, client);
 }
 
 export function deactivate(): Promise<void> {

@@ -45,7 +45,6 @@ const STATE_TEXT: Record<DocumentStats['state'], string> = {
   pending: 'not checked yet',
   analyzed: 'checked',
   tooLarge: 'not analysed: larger than mmReview.maxDocumentBytes',
-  patchUnsupported: 'patch analysis is not available yet',
   failed: 'the analysis failed (see the output)',
 };
 

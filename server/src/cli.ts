@@ -1,34 +1,61 @@
 // mm-review command line: `mm-review check [--format text|json|sarif] PATH...`.
 // Exit status: 0 without error-level findings, 1 with, 2 when the input cannot be used (the message says why).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { Checker, compareFindings, type Finding } from './core';
+import { Checker, PATCH_EXTENSIONS, compareFindings, type Finding, type SeriesCheckResult } from './core';
 import { formatJson, formatSarif, formatText, type OutputFormat } from './cli/format';
 
 const VERSION = '0.1.0';
 const C_EXTENSIONS = new Set(['.c', '.h']);
 
-const USAGE = `usage: mm-review check [--format text|json|sarif] PATH...
+const USAGE = `usage: mm-review check [--format text|json|sarif] [--base [REPO/PATH=]FILE]... [--kernel-tree DIR] PATH...
 
-Checks kernel C files (directories are searched for .c and .h files) against the khugepaged collapse
-locking protocol and prints the findings. Exit status: 0 no error-level finding, 1 error-level findings,
-2 unusable input.`;
+Checks kernel C files (directories are searched for .c and .h files) and patch series (.patch, .diff, .mbx,
+.mbox, .eml: all patch files given form one series, in k/N order) against the khugepaged collapse locking
+protocol and prints the findings; patch findings are reported on the patch files' own lines.
+
+  --base FILE            the pre-series text of the patched C file (e.g. a kernel's mm/khugepaged.c)
+  --base PATH=FILE       the same for the repository path PATH (repeatable)
+  --kernel-tree DIR      a kernel tree: its git objects give exact pre-images (index lines), its files bases
+
+Exit status: 0 no error-level finding, 1 error-level findings, 2 unusable input.`;
 
 class UsageError extends Error {}
 
 interface CheckArgs {
   format: OutputFormat;
   paths: string[];
+  baseFiles: Map<string, string>;
+  kernelTree?: string;
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const args: CheckArgs = { format: 'text', paths: [] };
+  const args: CheckArgs = { format: 'text', paths: [], baseFiles: new Map() };
+  const value = (a: string, i: number): [string, number] => {
+    if (a.includes('=') && a.startsWith('--') && a.indexOf('=') < a.length) return [a.slice(a.indexOf('=') + 1), i];
+    if (argv[i + 1] === undefined) throw new UsageError(`${a} needs a value`);
+    return [argv[i + 1], i + 1];
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--format' || a.startsWith('--format=')) {
-      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`unknown format '${value ?? ''}'`);
-      args.format = value;
+    const flag = a.split('=')[0];
+    if (flag === '--format') {
+      const [v, next] = value(a, i);
+      i = next;
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format '${v}'`);
+      args.format = v;
+    } else if (flag === '--base') {
+      const [v, next] = value(a, i);
+      i = next;
+      const eq = v.indexOf('=');
+      const [repoPath, file] = eq > 0 ? [v.slice(0, eq), v.slice(eq + 1)] : ['*', v];
+      if (!existsSync(file)) throw new UsageError(`--base: cannot read '${file}'`);
+      args.baseFiles.set(repoPath, file);
+    } else if (flag === '--kernel-tree') {
+      const [v, next] = value(a, i);
+      i = next;
+      if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--kernel-tree: '${v}' is not a directory`);
+      args.kernelTree = v;
     } else if (a.startsWith('-')) {
       throw new UsageError(`unknown option '${a}'`);
     } else {
@@ -53,10 +80,10 @@ function expandPaths(paths: string[]): string[] {
         const child = join(p, name);
         if (statSync(child).isDirectory() || C_EXTENSIONS.has(extname(name))) files.push(...expandPaths([child]));
       }
-    } else if (C_EXTENSIONS.has(extname(p))) {
+    } else if (C_EXTENSIONS.has(extname(p)) || PATCH_EXTENSIONS.includes(extname(p))) {
       files.push(p);
     } else {
-      throw new UsageError(`'${p}' is not a C file (.c or .h); patch files are not supported yet`);
+      throw new UsageError(`'${p}' is neither a C file (.c, .h) nor a patch (${PATCH_EXTENSIONS.join(', ')})`);
     }
   }
   return files;
@@ -67,9 +94,16 @@ async function check(argv: string[]): Promise<number> {
   const files = expandPaths(args.paths);
   const checker = await Checker.create();
   const findings: Finding[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    findings.push(...checker.check({ file, text }).findings);
+  const patches = files.filter((f) => PATCH_EXTENSIONS.includes(extname(f)));
+  for (const file of files.filter((f) => !patches.includes(f))) {
+    findings.push(...checker.check({ file, text: readFileSync(file, 'utf8') }).findings);
+  }
+  if (patches.length > 0) {
+    // Bytes, not text: the patch layer decodes each mail's charset and transfer encoding itself.
+    const series = checker.series().check(patches.map((fileName) => ({ fileName, text: readFileSync(fileName) })),
+      { baseFiles: args.baseFiles, kernelTree: args.kernelTree });
+    findings.push(...series.findings.map(postImageNames(series)));
+    if (args.format === 'text') process.stderr.write(seriesSummary(series));
   }
   findings.sort(compareFindings);
   const out = args.format === 'json' ? formatJson(findings)
@@ -77,6 +111,26 @@ async function check(argv: string[]): Promise<number> {
     : formatText(findings);
   if (out) process.stdout.write(`${out}\n`);
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** Related places in a reconstructed post-image are named `PATH (after PATCHFILE)` on the command line. */
+function postImageNames(series: SeriesCheckResult): (f: Finding) => Finding {
+  return (f) => ({
+    ...f,
+    related: f.related.map((r) => {
+      const image = r.file?.startsWith('post-image:') ? series.postImages.get(r.file.slice('post-image:'.length)) : undefined;
+      return image ? { ...r, file: `${image.path} (after ${image.patchFile})` } : r;
+    }),
+  });
+}
+
+/** One line per patch: what it adds and fixes, so a reviewer sees at a glance whether the series bisects. */
+function seriesSummary(series: SeriesCheckResult): string {
+  const lines = series.patches.filter((p) => p.role !== 'cover').map((p) =>
+    `  ${p.role === 'review' ? 'review' : `#${p.position}`} ${p.subject || p.fileName}: +${p.added} finding(s), ${p.fixed} fixed`);
+  const h = series.hunks;
+  return `mm-review: series of ${series.patches.length} message(s); hunks: ${h.exact} exact, ${h.offset} with offset, ` +
+    `${h.fuzz} with fuzz, ${h.failed} failed, ${h.noBase} without base\n${lines.join('\n')}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -13,7 +13,7 @@ export interface DocumentParams {
  * What the last check of a document did. `state` says why there may be no findings: the document was too big,
  * is a patch (not analysed yet), failed, or has not been checked yet.
  */
-export type DocumentCheckState = 'pending' | 'analyzed' | 'tooLarge' | 'patchUnsupported' | 'failed';
+export type DocumentCheckState = 'pending' | 'analyzed' | 'tooLarge' | 'failed';
 
 export interface DocumentStats {
   uri: string;
@@ -45,3 +45,14 @@ export const documentStatsRequest = new RequestType<DocumentParams, DocumentStat
  * (null when the document is not open on the server).
  */
 export const recheckDocumentRequest = new RequestType<DocumentParams, DocumentStats | null, void>('mmReview/recheckDocument');
+
+/** URI scheme of the read-only documents showing a patch's reconstructed post-image (`mmreview-post:/PATH?KEY`). */
+export const POST_IMAGE_URI_SCHEME = 'mmreview-post';
+
+export interface PostImageParams {
+  /** The query part of a `mmreview-post:` URI (the core's post-image key, URI-encoded). */
+  key: string;
+}
+
+/** The text of a post-image the server reconstructed for an open patch, or null when it no longer has it. */
+export const postImageRequest = new RequestType<PostImageParams, string | null, void>('mmReview/postImage');

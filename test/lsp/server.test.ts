@@ -125,13 +125,15 @@ describe('language server over stdio (dist/server.js)', function () {
     await client.changeSettings({});
   });
 
-  it('publishes an information diagnostic for patches', async () => {
+  it('checks patches: the finding sits on the + line that introduces it', async () => {
     const uri = fixtureUri('collapse.patch');
     await client.open(uri, 'diff', PATCH_TEXT);
-    const p = await client.waitForDiagnostics(uri, () => true);
-    assert.equal(p.diagnostics.length, 1);
-    assert.equal(p.diagnostics[0].severity, DiagnosticSeverity.Information);
-    assert.match(messageText(p.diagnostics[0]), /patch analysis is not available yet/);
+    const p = await client.waitForDiagnostics(uri, (ps) => ps.diagnostics.length > 0);
+    const expectedLine = PATCH_TEXT.split('\n').findIndex((l) => l.includes('expect: LOCK-PAIR'));
+    assert.equal(PATCH_TEXT.split('\n')[expectedLine][0], '+');
+    assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line, d.severity]), [['LOCK-PAIR', expectedLine, DiagnosticSeverity.Error]]);
+    // `+\tspin_lock(...)`: the range starts after the '+' and the tab.
+    assert.equal(p.diagnostics[0].range.start.character, 2);
   });
 
   it('hovers a lock call with its lock family and the finding', async () => {

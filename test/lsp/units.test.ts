@@ -28,10 +28,10 @@ describe('offsetAt (LSP position → UTF-16 offset)', () => {
 describe('parseSettings', () => {
   it('takes valid values and falls back to the defaults for the rest, saying why', () => {
     const warnings: string[] = [];
-    const s = parseSettings({ severity: { 'LOCK-PAIR': 'off', 'ANALYSIS-LIMIT': 'loud' }, debounceMs: -1, maxDocumentBytes: 1000 },
+    const s = parseSettings({ severity: { 'LOCK-PAIR': 'off', 'ANALYSIS-LIMIT': 'loud' }, debounceMs: -1, maxDocumentBytes: 1000, kernelTree: 7 },
       (m) => warnings.push(m));
-    assert.deepEqual(s, { severity: { 'LOCK-PAIR': 'off' }, debounceMs: DEFAULT_SETTINGS.debounceMs, maxDocumentBytes: 1000 });
-    assert.equal(warnings.length, 2);
+    assert.deepEqual(s, { severity: { 'LOCK-PAIR': 'off' }, debounceMs: DEFAULT_SETTINGS.debounceMs, maxDocumentBytes: 1000, kernelTree: '' });
+    assert.equal(warnings.length, 3);
   });
 
   it('reads a missing section (null from workspace/configuration) as the defaults', () => {

@@ -7,7 +7,7 @@ import { buildCfg } from './cfg/build';
 import type { Expr, FunctionCfg } from './cfg/types';
 import { exprText, interpret, lockIdentity } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
-import type { LockRecord } from './check/state';
+import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
@@ -35,6 +35,8 @@ export interface FunctionReport {
 
 interface CacheEntry {
   startRow: number;
+  /** For each same-file callee: the pointer-argument contexts this function calls it with ('' = unknown). */
+  callContexts: Map<string, Set<string>>;
   calleeSignature: string;
   callees: string[];
   findings: Finding[];
@@ -79,11 +81,34 @@ export class FileAnalyzer {
     };
     sites.forEach(visit);
 
+    // Summaries of a callee for the values its pointer arguments carry at a call (context-sensitive), made
+    // on demand and shared by all callers in this run.
+    const contextual = new Map<string, FunctionSummary | undefined>();
+    const summaryAt = (name: string, pointerArgs: ReadonlyMap<number, Value>): FunctionSummary | undefined => {
+      const site = byName.get(name);
+      if (!site) return undefined;
+      const key = `${name}${JSON.stringify([...pointerArgs])}`;
+      if (contextual.has(key)) return contextual.get(key);
+      contextual.set(key, summaries.get(name)); // a recursive call sees the context-free summary
+      const cfg = cfgOf(site);
+      const entryFacts = new Map([...pointerArgs].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
+      const result = interpret(cfg, {
+        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction,
+      });
+      const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
+      const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
+      contextual.set(key, summary);
+      return summary;
+    };
+
     for (const site of order) {
       const key = cacheKey(file, site);
       const startRow = site.node.startPosition.row;
       const cached = this.cache.get(key);
-      const signatureOf = (callees: string[]) => JSON.stringify(callees.map((c) => summaries.get(c) ?? null), replacer);
+      // A caller's result depends on its callees' summaries, and, through context-sensitive summaries, on
+      // their text: both are part of the cache key.
+      const signatureOf = (callees: string[]) =>
+        JSON.stringify(callees.map((c) => [summaries.get(c) ?? null, byName.get(c)?.node.text.length, hashText(byName.get(c)?.node.text ?? '')]), replacer);
       let entry: CacheEntry;
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees);
       if (cached && reused) {
@@ -91,17 +116,25 @@ export class FileAnalyzer {
       } else {
         const cfg = cfgOf(site);
         const callees = calledFunctions(cfg).filter((c) => byName.has(c));
+        const callContexts = new Map<string, Set<string>>();
         const result = interpret(cfg, {
           summaries,
+          summaryAt,
+          onSummaryCall: (callee, pointerArgs) => {
+            const set = callContexts.get(callee) ?? new Set<string>();
+            set.add(pointerArgs.size === 0 ? '' : JSON.stringify([...pointerArgs]));
+            callContexts.set(callee, set);
+          },
           entryLocks: entryLocks(site, cfg),
           maxStates: this.options.maxStatesPerFunction,
         });
-        const findings = result.complete
-          ? checkLockPair({ file, functionName: site.name, interpretation: result, contract: site.contract })
-          : [limitFinding(file, site, result.statesVisited)];
+        const checked = result.complete
+          ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
+          : { findings: [limitFinding(file, site, result.statesVisited)], leaked: new Set<string>() };
+        const findings = checked.findings;
         entry = {
-          startRow, callees, calleeSignature: signatureOf(callees), findings,
-          summary: summarize(cfg, result), statesVisited: result.statesVisited, complete: result.complete,
+          startRow, callContexts, callees, calleeSignature: signatureOf(callees), findings,
+          summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
       nextCache.set(key, entry);
@@ -119,12 +152,58 @@ export class FileAnalyzer {
       });
     }
     this.cache = nextCache;
+    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt);
     return sites.map((s) => reports.get(s)!);
+  }
+
+  /**
+   * A static function is only ever entered the way its callers in this file enter it. When every call
+   * passes known values behind its pointer arguments (`bool mmap_locked = true; scan(..., &mmap_locked)`),
+   * its findings are those of the analyses under those entry values: a path that only an impossible entry
+   * value (`*mmap_locked == false` with the caller's mmap_lock held) allows is not reported.
+   */
+  private checkInCallerContexts(file: string, sites: FunctionSite[], entries: CacheEntry[],
+    reports: Map<FunctionSite, FunctionReport>, cfgOf: (s: FunctionSite) => FunctionCfg,
+    summaries: Map<string, FunctionSummary>,
+    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined): void {
+    const contexts = new Map<string, Set<string>>();
+    for (const e of entries) {
+      for (const [callee, set] of e.callContexts) {
+        const all = contexts.get(callee) ?? new Set<string>();
+        set.forEach((c) => all.add(c));
+        contexts.set(callee, all);
+      }
+    }
+    for (const site of sites) {
+      const known = contexts.get(site.name);
+      const report = reports.get(site)!;
+      if (!site.isStatic || !known || known.has('') || !report.complete || report.findings.length === 0) continue;
+      const cfg = cfgOf(site);
+      const findings = new Map<string, Finding>();
+      let complete = true;
+      for (const context of known) {
+        const args = new Map<number, Value>(JSON.parse(context) as [number, Value][]);
+        const entryFacts = new Map([...args].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
+        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction });
+        complete &&= result.complete;
+        for (const f of checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings) {
+          findings.set(`${f.line}:${f.column}:${f.message}`, f);
+        }
+      }
+      if (complete) report.findings = [...findings.values()]; // else keep the context-free findings
+    }
   }
 }
 
 function cacheKey(file: string, site: FunctionSite): string {
   return `${file}\u0000${site.node.text}`;
+}
+
+/** FNV-1a over the text: cheap identity for cache keys. */
+function hashText(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function replacer(_key: string, value: unknown): unknown {

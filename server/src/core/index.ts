@@ -3,6 +3,7 @@
 import { CDocument, type CheckResult } from './document';
 import type { AnalysisOptions } from './analysis';
 import { loadCParser, type CParser } from './parse/parser';
+import { SeriesChecker } from './review/seriesCheck';
 
 export type { Finding, Severity, RelatedLocation, SourceRange } from './findings';
 export type { CheckResult, TextEdit } from './document';
@@ -11,6 +12,13 @@ export { CDocument } from './document';
 export { compareFindings } from './findings';
 export { describeLockCall } from './model/describe';
 export { RULES, ruleDocPath } from './rules';
+export { SeriesChecker, FIXED_PREFIX, POST_IMAGE_SCHEME, postImageKey } from './review/seriesCheck';
+export type { SeriesCheckInput, SeriesCheckResult, PatchReport, FileReport, FunctionChange, PostImage } from './review/seriesCheck';
+export type { BaseOptions, BaseSource } from './review/baseResolver';
+export type { HunkStats } from './patch';
+
+/** Files that are patches or mails rather than C: the extensions the editor and the CLI treat as series. */
+export const PATCH_EXTENSIONS = ['.patch', '.diff', '.mbx', '.mbox', '.eml'];
 
 export interface CheckInput {
   /** The document's name as findings should report it (a path or a URI). */
@@ -38,5 +46,26 @@ export class Checker {
   /** A document to keep open and edit: re-checks reuse the previous tree and per-function results. */
   open(file: string, text: string): CDocument {
     return new CDocument(this.parser, file, text, this.options);
+  }
+
+  /**
+   * A checker for patch series. It keeps one analysed document per patched path, so the post-image of patch
+   * k-1 (the pre-image of patch k) is not analysed twice, and a re-check after an edit of patch k reuses
+   * everything before it.
+   */
+  series(): SeriesChecker {
+    const documents = new Map<string, CDocument>();
+    const results = new Map<string, { text: string; result: CheckResult }[]>();
+    return new SeriesChecker((path, text) => {
+      const recent = results.get(path) ?? [];
+      const hit = recent.find((r) => r.text === text);
+      if (hit) return hit.result;
+      let doc = documents.get(path);
+      if (!doc) documents.set(path, (doc = this.open(path, text)));
+      else doc.setText(text);
+      const result = doc.analyze();
+      results.set(path, [{ text, result }, ...recent].slice(0, 4));
+      return result;
+    });
   }
 }

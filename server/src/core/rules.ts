@@ -14,6 +14,10 @@ export const RULES: Record<string, RuleInfo> = {
     summary: 'Every lock taken is released on every path, in the same mode; no double acquire, no release without hold.',
     severity: 'error',
   },
+  'PATCH-INPUT': {
+    summary: 'A patch or mail that cannot be used as given: a malformed hunk, a hunk that does not apply, a file missing from the base.',
+    severity: 'error',
+  },
   'ANALYSIS-LIMIT': {
     summary: 'The analysis of a function or document stopped at a configured limit; its rules were not checked.',
     severity: 'info',

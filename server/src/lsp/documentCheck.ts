@@ -3,7 +3,7 @@
 // so one bad document cannot take the server down or leave stale squiggles behind.
 import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import type { CheckResult } from '../core';
+import type { CheckResult, SeriesCheckResult } from '../core';
 import type { DocumentCheckState, DocumentStats } from '../lsp-ext';
 import { findingsToDiagnostics, noticeDiagnostic } from './diagnostics';
 import type { TrackedDocument } from './documents';
@@ -16,9 +16,12 @@ export interface DocumentCheck {
   stats: DocumentStats;
   /** The core's result, kept for hovers; absent unless the document was analysed as C. */
   result?: CheckResult;
+  /** For a patch: the series check, kept for the outline and the post-image documents. */
+  series?: SeriesCheckResult;
 }
 
-export function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, log: (message: string) => void): DocumentCheck {
+export function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, log: (message: string) => void,
+  workspaceFolders: string[] = []): DocumentCheck {
   const text = doc.getText();
   const bytes = Buffer.byteLength(text, 'utf8');
   const finish = (state: DocumentCheckState, diagnostics: Diagnostic[], result?: CheckResult): DocumentCheck =>
@@ -31,8 +34,8 @@ export function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, 
   }
   try {
     if (doc.kind === 'patch') {
-      const patch = checkPatch(doc.uri, text);
-      return finish(patch.state, patch.diagnostics);
+      const patch = checkPatch(doc, settings, workspaceFolders);
+      return { ...finish(patch.state, patch.diagnostics), series: patch.series };
     }
     const cDocument = doc.cDocument;
     if (!cDocument) throw new Error('the C parser did not load (see the server log)');

@@ -4,13 +4,13 @@
 // until the core can analyse them.
 import { extname } from 'node:path';
 import { TextDocumentContentChangeEvent, type TextDocumentItem } from 'vscode-languageserver';
-import type { CDocument, Checker, TextEdit } from '../core';
+import { PATCH_EXTENSIONS as CORE_PATCH_EXTENSIONS, type CDocument, type Checker, type SeriesChecker, type TextEdit } from '../core';
 import { rangeOffsets } from './positions';
 
 /** What a document is checked as: C source, or a patch / mail with a patch. */
 export type DocumentKind = 'c' | 'patch';
 
-const PATCH_EXTENSIONS = new Set(['.patch', '.diff', '.mbx', '.mbox', '.eml']);
+const PATCH_EXTENSIONS = new Set(CORE_PATCH_EXTENSIONS);
 const C_EXTENSIONS = new Set(['.c', '.h']);
 
 /** The subset of CDocument's text API that patches need too. */
@@ -42,6 +42,8 @@ export class TrackedDocument {
     public version: number,
     /** A CDocument for C when the parser loaded; plain text otherwise (the analysis then reports why). */
     readonly content: EditableText,
+    /** For a patch: its series checker, which keeps the previous check to redo only what an edit changed. */
+    readonly series?: SeriesChecker,
   ) {}
 
   get cDocument(): CDocument | undefined {
@@ -74,7 +76,7 @@ export class OpenDocuments {
     this.close(item.uri);
     const kind = documentKind(item.uri, item.languageId);
     const content = kind === 'c' && checker ? checker.open(item.uri, item.text) : new PlainText(item.text);
-    const doc = new TrackedDocument(item.uri, kind, item.version, content);
+    const doc = new TrackedDocument(item.uri, kind, item.version, content, kind === 'patch' ? checker?.series() : undefined);
     this.byUri.set(item.uri, doc);
     return doc;
   }

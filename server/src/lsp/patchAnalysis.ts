@@ -1,21 +1,60 @@
-// ============================================================================================================
-// WIRE-PATCH-ANALYSIS: the one place where patch documents (.patch/.diff/.mbx/.mbox/.eml, language `diff`)
-// are checked. The core cannot analyse patches yet, so this reports that as a notice. When the core offers
-// patch analysis, return its findings here (converted by findingsToDiagnostics, like C findings) and set the
-// state to 'analyzed'; nothing else in the server needs to change.
-// ============================================================================================================
+// Patch documents (.patch/.diff/.mbx/.mbox/.eml, language `diff`): each document is checked as a series (an
+// mbox holds a whole series; a single patch is a series of one) against the base the settings point to.
+// Findings sit on the patch's own lines; related places in a reconstructed post-image become
+// `mmreview-post:` URIs that the client opens read-only.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
-import type { DocumentCheckState } from '../lsp-ext';
-import { noticeDiagnostic } from './diagnostics';
-
-export const PATCH_NOT_SUPPORTED_MESSAGE =
-  'mm-review: patch analysis is not available yet; open the patched C file to check it.';
+import { POST_IMAGE_SCHEME, type Finding, type SeriesCheckResult } from '../core';
+import { POST_IMAGE_URI_SCHEME, type DocumentCheckState } from '../lsp-ext';
+import { findingsToDiagnostics, noticeDiagnostic } from './diagnostics';
+import type { TrackedDocument } from './documents';
+import type { MmReviewSettings } from './settings';
 
 export interface PatchCheck {
   state: DocumentCheckState;
   diagnostics: Diagnostic[];
+  series?: SeriesCheckResult;
 }
 
-export function checkPatch(_uri: string, _text: string): PatchCheck {
-  return { state: 'patchUnsupported', diagnostics: [noticeDiagnostic(PATCH_NOT_SUPPORTED_MESSAGE)] };
+export function checkPatch(doc: TrackedDocument, settings: MmReviewSettings, workspaceFolders: string[]): PatchCheck {
+  if (!doc.series) {
+    return { state: 'failed', diagnostics: [noticeDiagnostic('mm-review could not analyse this patch: the C parser did not load (see the server log)')] };
+  }
+  const kernelTree = settings.kernelTree || workspaceFolders.find(looksLikeKernelTree);
+  const series = doc.series.check([{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTree || undefined });
+  const findings = series.findings.map((f) => withPostImageUris(f));
+  const diagnostics = findingsToDiagnostics(findings, doc.uri, settings);
+  const cFiles = series.patches.flatMap((p) => p.files).filter((f) => /\.[ch]$/.test(f.path));
+  if (cFiles.length > 0 && cFiles.every((f) => f.status === 'no-base')) {
+    diagnostics.push(noticeDiagnostic('mm-review found no base for the patched C files: each hunk was checked alone. ' +
+      'Set mmReview.kernelTree to a kernel tree (a git checkout gives exact pre-images) for a full check.'));
+  }
+  return { state: 'analyzed', diagnostics, series };
+}
+
+/** The URI of a post-image document: the path is for the tab title, the query identifies the image. */
+export function postImageUri(key: string, path: string): string {
+  return `${POST_IMAGE_URI_SCHEME}:/${path.split('/').map(encodeURIComponent).join('/')}?${encodeURIComponent(key)}`;
+}
+
+function withPostImageUris(f: Finding): Finding {
+  return {
+    ...f,
+    related: f.related.map((r) => {
+      if (!r.file?.startsWith(POST_IMAGE_SCHEME)) return r;
+      const key = r.file.slice(POST_IMAGE_SCHEME.length);
+      return { ...r, file: postImageUri(key, key.split('\u0000')[2] ?? 'post-image') };
+    }),
+  };
+}
+
+function looksLikeKernelTree(folderUri: string): boolean {
+  try {
+    const dir = folderUri.startsWith('file:') ? fileURLToPath(folderUri) : folderUri;
+    return existsSync(join(dir, 'mm')) && existsSync(join(dir, 'include', 'linux'));
+  } catch {
+    return false;
+  }
 }

@@ -4,15 +4,19 @@
 import {
   DidChangeConfigurationNotification, TextDocumentSyncKind,
   type Connection, type DidChangeConfigurationParams, type DidChangeTextDocumentParams,
-  type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type Hover, type HoverParams,
-  type InitializeParams, type InitializeResult, type ServerCapabilities,
+  type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DocumentSymbol, type DocumentSymbolParams,
+  type Hover, type HoverParams, type InitializeParams, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
 import { Checker } from '../core';
-import { EXTENSION_ID, documentStatsRequest, recheckDocumentRequest, type DocumentParams, type DocumentStats } from '../lsp-ext';
+import {
+  EXTENSION_ID, documentStatsRequest, postImageRequest, recheckDocumentRequest,
+  type DocumentParams, type DocumentStats, type PostImageParams,
+} from '../lsp-ext';
 import { Debouncer } from './debouncer';
 import { checkDocument, pendingStats, type DocumentCheck } from './documentCheck';
 import { OpenDocuments } from './documents';
 import { hoverAt } from './hover';
+import { functionOutline, seriesOutline } from './outline';
 import { DEFAULT_SETTINGS, parseSettings, type MmReviewSettings } from './settings';
 
 const SERVER_VERSION = '0.1.0';
@@ -28,6 +32,7 @@ export class MmReviewServer {
   private checker: Checker | undefined;
   private clientPullsConfiguration = false;
   private clientRegistersConfiguration = false;
+  private workspaceFolders: string[] = [];
 
   constructor(private readonly connection: Connection) {}
 
@@ -40,6 +45,8 @@ export class MmReviewServer {
     c.onDidCloseTextDocument((p) => this.guard('didClose', () => this.didClose(p)));
     c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.didChangeConfiguration(p)));
     c.onHover((p) => this.guard('hover', () => this.hover(p), null));
+    c.onDocumentSymbol((p) => this.guard('documentSymbol', () => this.documentSymbols(p), []));
+    c.onRequest(postImageRequest, (p) => this.guard('postImage', () => this.postImage(p), null));
     c.onRequest(documentStatsRequest, (p) => this.guard('documentStats', () => this.documentStats(p), null));
     c.onRequest(recheckDocumentRequest, (p) => this.guardAsync('recheckDocument', () => this.recheckDocument(p), null));
     c.onShutdown(() => this.debouncer.cancelAll());
@@ -50,6 +57,7 @@ export class MmReviewServer {
     return {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      documentSymbolProvider: true,
     };
   }
 
@@ -57,6 +65,7 @@ export class MmReviewServer {
     const workspace = params.capabilities.workspace;
     this.clientPullsConfiguration = workspace?.configuration === true;
     this.clientRegistersConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    this.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     try {
       this.checker = await Checker.create();
     } catch (e) {
@@ -125,6 +134,25 @@ export class MmReviewServer {
     return hoverAt({ text: doc.getText(), position, diagnostics: check.diagnostics, functions: check.result?.functions ?? [] });
   }
 
+  private documentSymbols({ textDocument }: DocumentSymbolParams): DocumentSymbol[] {
+    const doc = this.documents.get(textDocument.uri);
+    if (!doc) return [];
+    const last = this.checks.get(doc.uri);
+    const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
+    if (check?.series) return seriesOutline(check.series, doc.getText().split('\n').length);
+    return functionOutline(check?.result?.functions ?? []);
+  }
+
+  /** The text of a post-image an open patch's last check reconstructed (its related locations point there). */
+  private postImage({ key }: PostImageParams): string | null {
+    const decoded = decodeURIComponent(key);
+    for (const check of this.checks.values()) {
+      const image = check.series?.postImages.get(decoded);
+      if (image) return image.text;
+    }
+    return null;
+  }
+
   private documentStats({ uri }: DocumentParams): DocumentStats | null {
     const doc = this.documents.get(uri);
     if (!doc) return null;
@@ -147,7 +175,7 @@ export class MmReviewServer {
     this.debouncer.cancel(uri);
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
-    const check = checkDocument(doc, this.settings, (m) => this.error(m));
+    const check = checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders);
     // The core analyses synchronously, so no edit can land in between today; the check keeps it true if the
     // analysis ever moves to a worker: diagnostics for an outdated version are never published.
     if (this.documents.get(uri) !== doc || check.version !== doc.version) return undefined;

@@ -12,12 +12,15 @@ export interface MmReviewSettings {
   debounceMs: number;
   /** Documents larger than this (UTF-8 bytes) get an information diagnostic instead of an analysis. */
   maxDocumentBytes: number;
+  /** A kernel tree for patch bases ('' = a workspace folder that looks like one). */
+  kernelTree: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
   severity: {},
   debounceMs: 150,
   maxDocumentBytes: 5 * 1024 * 1024,
+  kernelTree: '',
 });
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'off']);
@@ -30,7 +33,15 @@ export function parseSettings(raw: unknown, warn: (message: string) => void = ()
     debounceMs: parseNumber(section.debounceMs, DEFAULT_SETTINGS.debounceMs, 0, 10_000, 'debounceMs', warn),
     maxDocumentBytes: parseNumber(section.maxDocumentBytes, DEFAULT_SETTINGS.maxDocumentBytes, 0, Number.MAX_SAFE_INTEGER,
       'maxDocumentBytes', warn),
+    kernelTree: parseString(section.kernelTree, DEFAULT_SETTINGS.kernelTree, 'kernelTree', warn),
   };
+}
+
+function parseString(raw: unknown, fallback: string, name: string, warn: (message: string) => void): string {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw === 'string') return raw;
+  warn(`mmReview.${name} must be a string; using ${JSON.stringify(fallback)}`);
+  return fallback;
 }
 
 function parseSeverity(raw: unknown, warn: (message: string) => void): Record<string, SeverityOverride> {

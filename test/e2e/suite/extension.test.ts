@@ -89,12 +89,14 @@ describe('MM Review in a real VS Code extension host', () => {
     await waitForDiagnostics(leakUri(), (ds) => ds.some((d) => ruleOf(d) === 'LOCK-PAIR' && d.severity === vscode.DiagnosticSeverity.Error));
   });
 
-  it('reports that patch analysis is not available yet on a .patch file', async () => {
+  it('checks a .patch file and puts the finding on the + line that introduces it', async () => {
     const doc = await openInEditor('collapse.patch');
     assert.equal(doc.languageId, 'diff');
     const [d] = await waitForDiagnostics(doc.uri, (ds) => ds.length > 0);
-    assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
-    assert.match(d.message, /patch analysis is not available yet/);
+    const expectedLine = doc.getText().split('\n').findIndex((l) => l.includes('expect: LOCK-PAIR'));
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d.range.start.line, expectedLine);
+    assert.match(d.message, /spinlock 'c->lock'/);
   });
 
   it('opens mailbox files (*.mbx) as diff', async () => {

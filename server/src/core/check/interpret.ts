@@ -38,6 +38,15 @@ export interface InterpretContext {
   summaries: ReadonlyMap<string, FunctionSummary>;
   /** Locks held on entry by the function's annotations (__must_hold, __releases). */
   entryLocks: LockRecord[];
+  /** What the caller knows on entry about values behind pointer parameters (`*mmap_locked`). */
+  entryFacts?: ReadonlyMap<string, Value>;
+  /**
+   * The callee's summary for a call whose pointer arguments carry known values: hpage_collapse_scan_ptes()
+   * reads `*mmap_locked`, which every caller sets to true, before deciding to take the mmap_lock.
+   */
+  summaryAt?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => FunctionSummary | undefined;
+  /** Told of every call to a summarised function, with the known pointer-argument values (empty: none). */
+  onSummaryCall?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => void;
   /** Upper bound on explored (node, state) pairs; past it the result is marked incomplete. */
   maxStates?: number;
 }
@@ -67,6 +76,7 @@ class Interpreter {
   run(): Interpretation {
     const start = initialState();
     for (const l of this.ctx.entryLocks) start.locks.set(l.key, l);
+    for (const [k, v] of this.ctx.entryFacts ?? []) start.facts.set(k, v);
     const seen = new Map<number, Set<string>>();
     const work: [number, State][] = [[this.cfg.entry, start]];
     const max = this.ctx.maxStates ?? DEFAULT_MAX_STATES;
@@ -286,7 +296,16 @@ class Interpreter {
     }
     if (PMD_CHANGING_CALLS.has(e.callee)) states = states.map((st) => dropFacts(st, (k) => k.startsWith(TABLE_FACT)));
     if (summary) {
-      return states.flatMap((st) => summary.outcomes.map((o) => ({ s: this.applySummary(o, e, st, outArgs), v: o.returns })));
+      return states.flatMap((st) => {
+        const known = new Map<number, Value>();
+        outArgs.forEach((t, i) => {
+          const v = t && st.facts.get(t);
+          if (v && (v.truth !== undefined || v.eq !== undefined)) known.set(i, v);
+        });
+        this.ctx.onSummaryCall?.(e.callee, known);
+        const contextual = known.size > 0 ? this.ctx.summaryAt?.(e.callee, known) ?? summary : summary;
+        return contextual.outcomes.map((o) => ({ s: this.applySummary(o, e, st, outArgs), v: o.returns }));
+      });
     }
     return states.map((st) => ({ s: st, v: {} }));
   }

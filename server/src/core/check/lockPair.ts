@@ -6,6 +6,7 @@ import type { Finding, RelatedLocation } from '../findings';
 import { FAMILIES } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
 import { isHeld, type LockRecord, type Value } from './state';
+import { compareValues } from './values';
 
 export interface FunctionContract {
   /** Lock identities (as written, without `&`) from __must_hold / __acquires / __releases / __cond_acquires. */
@@ -20,26 +21,36 @@ export interface FunctionContract {
 export interface LockPairInput {
   file: string;
   functionName: string;
+  params: string[];
   interpretation: Interpretation;
   contract: FunctionContract;
 }
 
 export const LOCK_PAIR = 'LOCK-PAIR';
 
-export function checkLockPair(input: LockPairInput): Finding[] {
-  const findings: Finding[] = [];
+export interface LockPairResult {
+  findings: Finding[];
+  /** Keys of the locks reported as leaked: the function's summary leaves them out (see summarize()). */
+  leaked: Set<string>;
+}
+
+export function checkLockPair(input: LockPairInput): LockPairResult {
   const make = (span: Span, message: string, related: RelatedLocation[], severity: Finding['severity'] = 'error'): Finding => ({
     file: input.file, ...toRange(span), severity, rule: LOCK_PAIR, message, function: input.functionName, related,
   });
-  findings.push(...leaks(input, make));
-  findings.push(...eventFindings(input.interpretation.events, make));
-  findings.push(...contractFindings(input, make));
-  return findings;
+  const leaked = new Set<string>();
+  const findings = [
+    ...leaks(input, make, leaked),
+    ...ambiguousReleases(input, make),
+    ...eventFindings(input.interpretation.events, make),
+    ...contractFindings(input, make),
+  ];
+  return { findings, leaked };
 }
 
 type Make = (span: Span, message: string, related: RelatedLocation[], severity?: Finding['severity']) => Finding;
 
-function leaks(input: LockPairInput, make: Make): Finding[] {
+function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[] {
   const { exits } = input.interpretation;
   const expected = new Set([...input.contract.acquires, ...input.contract.condAcquires, ...input.contract.mustHold]);
   // Group the exits that hold each lock this function took, by the place it was taken.
@@ -64,6 +75,7 @@ function leaks(input: LockPairInput, make: Make): Finding[] {
     if (releasing.length === 0) continue;
     // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;
+    leaked.add(lock.key);
     const paths = uniqueExits(leaking);
     const where = paths.map((e) => describeExit(e)).join('; ');
     const what = lockDescription(lock);
@@ -81,6 +93,39 @@ function dedupe(related: RelatedLocation[]): RelatedLocation[] {
     const key = `${r.line}:${r.column}:${r.message}`;
     return !seen.has(key) && seen.add(key) !== undefined;
   });
+}
+
+/**
+ * A lock the caller holds on entry, released on some exits and kept on others that the caller cannot tell
+ * apart (same possible return value, nothing written through a pointer parameter to say so). Callers then
+ * unlock twice or not at all: Dev Jain's RFC 08/12 collapse_huge_page() kept the mmap_lock for mTHP orders
+ * while every caller assumed "collapse_huge_page will return with the mmap_lock released".
+ */
+function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
+  const out: Finding[] = [];
+  const { exits } = input.interpretation;
+  // Only locks the caller can name: the mmap_lock, or one reached through a parameter. A lock released on
+  // an object the function looked up itself (a loop cursor) is not the caller's to track.
+  const callerNamed = (l: LockRecord) => FAMILIES[l.family].singleton || input.params.includes(identityOf(l).split(/\W/)[0]);
+  const keys = new Set(exits.flatMap((e) => [...e.state.locks.values()]
+    .filter((l) => l.fromCaller && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l)).map((l) => l.key)));
+  for (const key of keys) {
+    const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');
+    const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released');
+    const writesOut = (e: ExitState) => [...e.state.facts.keys()].some((k) => k.startsWith('*'));
+    const clash = kept.find((k) => released.some((r) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k)));
+    if (!clash) continue;
+    const rel = released.find((r) => compareValues(r.value, clash.value) !== false && !writesOut(r))!;
+    const lock = rel.state.locks.get(key)!;
+    const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
+    const ret = (v: Value) => v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');
+    const site = clash.node.span ?? lock.site;
+    out.push(make(site,
+      `the caller's ${label} is released on some paths (${lock.siteText}, line ${lock.site.startRow + 1}) and kept on this one, ` +
+      `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`,
+      [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }]));
+  }
+  return out;
 }
 
 function takenHereAndHeld(lock: LockRecord): boolean {

@@ -36,7 +36,13 @@ export interface FunctionSummary {
 
 const MAX_OUTCOMES = 8;
 
-export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, result: Interpretation): FunctionSummary | undefined {
+/**
+ * `leaked`: locks reported as LOCK-PAIR leaks in this function. Their leaking exits are the bug, not the
+ * contract: the summary says what the function means to do (release them), so one leak in
+ * vma_collapse_anon_folio() is reported there once instead of again in every caller up the chain.
+ */
+export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, result: Interpretation,
+  leaked: ReadonlySet<string> = new Set()): FunctionSummary | undefined {
   const { name, params, locals } = cfg;
   if (!result.complete) return undefined;
   const outcomes: SummaryOutcome[] = [];
@@ -44,7 +50,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, 
     const effects: SummaryEffect[] = [];
     for (const lock of exit.state.locks.values()) {
       const effect = netEffect(lock);
-      if (!effect) continue;
+      if (!effect || (effect === 'acquire' && leaked.has(lock.key))) continue;
       const identity = calleeIdentity(lock, params, locals);
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {

@@ -11,6 +11,8 @@ import type { CParser } from './parser';
 
 export interface FunctionSite {
   name: string;
+  /** `static`: only callable from this file, so its callers here are all its callers. */
+  isStatic: boolean;
   params: string[];
   node: Node;
   contract: FunctionContract;
@@ -48,6 +50,7 @@ function describeFunction(fn: Node): FunctionSite | null {
   const header = fn.text.slice(0, body ? body.startIndex - fn.startIndex : undefined);
   return {
     name: nameNode.text,
+    isStatic: fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
     params,
     node: fn,
     contract: { ...annotations(header), returns: returnShape(fn, declarator!) },

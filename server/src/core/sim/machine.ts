@@ -42,14 +42,25 @@ export function arrive(thread: CompiledThread, outcome: number, start: number): 
   return found.size ? [...found] : [PC_DEAD];
 }
 
-/** Where a thread can go after executing the op at `node`. */
+/** Where a thread can go after executing the op at `node` (memoized per node and outcome). */
 export function successors(thread: CompiledThread, node: CompiledNode, outcome: number): number[] {
-  if (node.succ.length === 0) return [PC_DONE];
-  const out = new Set<number>();
-  for (const s of node.succ) for (const pc of arrive(thread, outcome, s)) out.add(pc);
-  const live = [...out].filter((pc) => pc !== PC_DEAD);
-  return live.length ? live : [PC_DEAD];
+  const key = node.index * 3 + outcome;
+  let cached = successorCache.get(thread)?.get(key);
+  if (cached) return cached;
+  if (node.succ.length === 0) cached = [PC_DONE];
+  else {
+    const out = new Set<number>();
+    for (const s of node.succ) for (const pc of arrive(thread, outcome, s)) out.add(pc);
+    const live = [...out].filter((pc) => pc !== PC_DEAD);
+    cached = live.length ? live : [PC_DEAD];
+  }
+  let perThread = successorCache.get(thread);
+  if (!perThread) successorCache.set(thread, perThread = new Map());
+  perThread.set(key, cached);
+  return cached;
 }
+
+const successorCache = new WeakMap<CompiledThread, Map<number, number[]>>();
 
 /** Threads the alternative waits for (empty: it can run now). */
 export function altBlockers(sc: CompiledScenario, s: State, t: number, node: CompiledNode, alt: number): number[] {
@@ -78,9 +89,10 @@ export function execute(sc: CompiledScenario, s: State, t: number, node: Compile
   return { state: next, violations: x.violations };
 }
 
-/** Moves the thread to `pc`; reaching the end runs the exit checks. */
-export function moveTo(sc: CompiledScenario, s: State, t: number, pc: number): { state: State; violations: Violation[] } {
-  const next = s.slice();
+/** Moves the thread to `pc` (in place when `inPlace`); reaching the end runs the exit checks. */
+export function moveTo(sc: CompiledScenario, s: State, t: number, pc: number, inPlace = false):
+  { state: State; violations: Violation[] } {
+  const next = inPlace ? s : s.slice();
   next[sc.layout.pc(t)] = pc;
   if (pc !== PC_DONE) return { state: next, violations: [] };
   const x = new Exec(sc, next, t, '(thread end)');
@@ -118,8 +130,9 @@ export function threadTransitions(sc: CompiledScenario, s: State, t: number, red
         out.push({ state: done.state, steps: [...steps, { thread: t, node: pc, alt }], violations: done.violations });
         return;
       }
-      for (const nextPc of successors(thread, node, done.state[L.outcome(t)])) {
-        const moved = moveTo(sc, done.state, t, nextPc);
+      const nexts = successors(thread, node, done.state[L.outcome(t)]);
+      for (const nextPc of nexts) {
+        const moved = moveTo(sc, done.state, t, nextPc, nexts.length === 1);
         const path = [...steps, { thread: t, node: pc, alt, next: nextPc }];
         if (moved.violations.length) out.push({ state: moved.state, steps: path, violations: moved.violations });
         else if (reduce && node.independent && nextPc >= 0 && path.length < MAX_FUSED_STEPS) extend(moved.state, path);

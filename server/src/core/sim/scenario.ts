@@ -3,7 +3,7 @@
 // thread (the partial-order reduction of search.ts).
 
 import { ACTORS, ActorName } from './actors';
-import { EffectScenario, Footprint, Part, Prim, primFootprint } from './effects';
+import { EffectScenario, Footprint, Prim, primFootprint } from './effects';
 import { OpAlternative, opSpec } from './ops';
 import { programProblems, ThreadProgram } from './program';
 import { Layout, OutcomeCode } from './state';
@@ -147,4 +147,3 @@ function markIndependentSteps(threads: CompiledThread[]): void {
   });
 }
 
-export { Part };

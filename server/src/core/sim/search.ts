@@ -26,7 +26,8 @@ import { Violation } from './effects';
 import { deadlockReport, initialPcChoices, StepRecord, threadTransitions, Transition } from './machine';
 import { RuleId } from './rules';
 import { compileScenario, CompiledScenario, Scenario } from './scenario';
-import { initialState, State, stateKey, StateSummary } from './state';
+import { initialState, State, StateSummary } from './state';
+import { StateStore } from './state-store';
 import { replayRecords } from './trace';
 
 export interface SearchOptions {
@@ -109,8 +110,7 @@ const CHECK_EVERY = 64;
 /** A resumable search: `run(ms)` works for about `ms` milliseconds; `result()` once `done`. */
 export class Explorer {
   readonly sc: CompiledScenario;
-  private readonly keys = new Map<string, number>();
-  private readonly states: State[] = [];
+  private readonly store: StateStore;
   private readonly dist: number[] = [];
   private readonly parent: number[] = [];
   private readonly expanded: boolean[] = [];
@@ -137,6 +137,7 @@ export class Explorer {
     };
     this.reached = this.sc.threads.map(() => new Set<number>());
     const L = this.sc.layout;
+    this.store = new StateStore(L.size);
     for (const pcs of initialPcChoices(this.sc)) {
       const s = initialState(L, pcs, { tlbLoaded: this.sc.tlbLoaded, pte: this.sc.actorPte });
       const id = this.insert(s, 0, -1, 0);
@@ -170,7 +171,7 @@ export class Explorer {
     const seconds = (Date.now() - this.started) / 1000;
     if (this.opts.signal?.aborted || this.opts.shouldStop?.()) this.stop('cancelled');
     else if (seconds >= this.opts.maxSeconds) this.stop('max-seconds');
-    else if (this.states.length >= this.opts.maxStates) this.stop('max-states');
+    else if (this.store.size >= this.opts.maxStates) this.stop('max-states');
     else this.reportProgress(false);
     return this.finished;
   }
@@ -190,7 +191,7 @@ export class Explorer {
 
   progress(): SearchProgress {
     return {
-      statesExplored: this.states.length, statesQueued: this.queued(), depth: this.depth,
+      statesExplored: this.store.size, statesQueued: this.queued(), depth: this.depth,
       seconds: (Date.now() - this.started) / 1000,
     };
   }
@@ -203,12 +204,8 @@ export class Explorer {
 
   /** Adds a state reached in `depth` ops from `parent`; returns its id, or -1 if it was already known that short. */
   private insert(s: State, depth: number, parent: number, lastActor: number): number {
-    const key = stateKey(s);
-    let id = this.keys.get(key);
-    if (id === undefined) {
-      id = this.states.length;
-      this.keys.set(key, id);
-      this.states.push(s);
+    const [id, isNew] = this.store.add(s);
+    if (isNew) {
       this.dist.push(depth);
       this.parent.push(parent);
       this.expanded.push(false);
@@ -241,7 +238,7 @@ export class Explorer {
 
   private expand(id: number): void {
     this.expanded[id] = true;
-    const s = this.states[id];
+    const s = this.store.get(id);
     const transitions: Transition[] = [];
     for (let t = 0; t < this.sc.threads.length; t++) threadTransitions(this.sc, s, t, this.opts.reduce, transitions);
     if (transitions.length === 0) {
@@ -287,11 +284,10 @@ export class Explorer {
   /** The steps of the transition that reached state `id` from its parent (re-derived by expanding the parent). */
   private transitionInto(id: number): StepRecord[] {
     const p = this.parent[id];
-    const key = stateKey(this.states[id]);
     const transitions: Transition[] = [];
-    for (let t = 0; t < this.sc.threads.length; t++) threadTransitions(this.sc, this.states[p], t, this.opts.reduce, transitions);
+    for (let t = 0; t < this.sc.threads.length; t++) threadTransitions(this.sc, this.store.get(p), t, this.opts.reduce, transitions);
     const match = transitions.find((tr) => !tr.violations.length && tr.steps.length === this.dist[id] - this.dist[p] &&
-      stateKey(tr.state) === key);
+      this.store.find(tr.state) === id);
     if (!match) throw new Error('internal: cannot re-derive a transition of the counterexample');
     return match.steps;
   }
@@ -313,7 +309,7 @@ export class Explorer {
       return { rule: f.rule, actor: f.actor, message: f.message, trace: replayRecords(this.sc, path.initialPcs, path.steps) };
     });
     const seconds = (Date.now() - this.started) / 1000;
-    const base = { statesExplored: this.states.length, seconds, violations };
+    const base = { statesExplored: this.store.size, seconds, violations };
     if (violations.length) return { verdict: 'violation', ...base, ...(this.stopReason ? { coverage: this.coverage() } : {}) };
     if (this.stopReason) return { verdict: 'incomplete', ...base, coverage: this.coverage() };
     return { verdict: 'safe', ...base };

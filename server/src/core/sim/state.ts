@@ -1,6 +1,6 @@
 // The model state: one PMD slot, the PTE tables that can hang off it, the folios they map, the locks, and per
 // thread (= per CPU) registers and TLB entries. Everything is a small integer in one Int32Array so that a state
-// is cheap to copy and hashes to a compact string (the visited-set key).
+// is cheap to copy, compare and hash (state-store.ts).
 //
 // Fixed objects (PROTOCOL.md §1): the mm (mmap_lock), the VMA (alive flag, per-VMA write lock), the anon_vma
 // rwsem, the i_mmap rwsem, the pml (PMD spinlock) and the ptl (PTE spinlock; one lock object for every table —
@@ -155,13 +155,6 @@ export class Layout {
 }
 
 export type State = Int32Array;
-
-/** Compact visited-set key: every field is small, so one UTF-16 code unit each (offset keeps it non-negative). */
-export function stateKey(s: State): string {
-  let key = '';
-  for (let i = 0; i < s.length; i++) key += String.fromCharCode(s[i] + 8);
-  return key;
-}
 
 export interface InitialStateOptions {
   /** Threads whose CPU starts with a TLB entry for PTE `pte` (a user thread that touched the page recently). */

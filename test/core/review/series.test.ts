@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Checker, FIXED_PREFIX } from '../../../server/src/core';
+import { FIXTURES, requireShared } from '../../helpers';
+
+const series = (name: string) => join(FIXTURES, 'series', name);
+const read = (path: string) => ({ fileName: path, text: readFileSync(path) });
+const lineOf = (path: string, n: number) => readFileSync(path, 'utf8').split('\n')[n - 1];
+
+describe('patch series checking', () => {
+  let checker: Checker;
+  before(async () => {
+    checker = await Checker.create();
+  });
+
+  it('reports a leak on the + line of the patch that introduces it, and as fixed on the patch that removes it', () => {
+    const p1 = series('0001-demo-reject-negative-samples.patch');
+    const p2 = series('0002-demo-unlock-before-rejecting-a-sample.patch');
+    const result = checker.series().check([read(p2), read(p1)], { baseFiles: new Map([['demo.c', series('demo-base.c')]]) });
+    assert.deepEqual(result.patches.map((p) => [p.position, p.added, p.fixed]), [[0, 1, 0], [1, 0, 1]]);
+    const [leak, fixed] = result.findings.filter((f) => f.rule === 'LOCK-PAIR');
+    assert.equal(leak.file, p1);
+    assert.equal(leak.severity, 'error');
+    assert.match(lineOf(p1, leak.line), /^\+\t\treturn -EINVAL;/, 'on the added return that leaks');
+    assert.match(leak.message, /spinlock 'stats_lock'.*return \(patch line \d+\)/);
+    assert.ok(leak.related.some((r) => r.file?.startsWith('post-image:') && r.line === 6), 'points at the lock in the post-image');
+    assert.equal(fixed.file, p2);
+    assert.equal(fixed.severity, 'info');
+    assert.ok(fixed.message.startsWith(FIXED_PREFIX));
+    assert.equal(result.hunks.exact, 2);
+  });
+
+  it('reads the same series from one mbox, the cover letter carrying no diff', () => {
+    const mbx = series('demo-series.mbx');
+    const result = checker.series().check([read(mbx)], { baseFiles: new Map([['*', series('demo-base.c')]]) });
+    assert.deepEqual(result.patches.map((p) => [p.role, p.added, p.fixed]), [['cover', 0, 0], ['patch', 1, 0], ['patch', 0, 1]]);
+    const leak = result.findings.find((f) => f.rule === 'LOCK-PAIR' && f.severity === 'error')!;
+    assert.match(lineOf(mbx, leak.line), /^\+\t\treturn -EINVAL;/);
+  });
+
+  it('without a base, checks whole functions inside a hunk at lower confidence and nothing cut by the hunk edges', () => {
+    const p1 = series('0001-demo-reject-negative-samples.patch');
+    const result = checker.series().check([read(p1)]);
+    assert.equal(result.hunks.noBase, 1);
+    // The hunk holds only part of add_sample(): its lock and unlock evidence is cut, so nothing is reported.
+    assert.deepEqual(result.findings.filter((f) => f.rule === 'LOCK-PAIR'), []);
+    const newFile = join(FIXTURES, 'lsp', 'collapse.patch');
+    const created = checker.series().check([read(newFile)]);
+    assert.deepEqual(created.findings.map((f) => [f.rule, f.severity]), [['LOCK-PAIR', 'error']], 'a new file has an empty base: a full check');
+  });
+
+  it('turns unusable input into PATCH-INPUT findings and still checks the rest', () => {
+    const good = readFileSync(series('0001-demo-reject-negative-samples.patch'), 'utf8');
+    // A base whose add_sample() differs in every context line: the hunk cannot apply, even with fuzz 2.
+    const otherBase = join(mkdtempSync(join(tmpdir(), 'mm-review-')), 'demo.c');
+    writeFileSync(otherBase, readFileSync(series('demo-base.c'), 'utf8')
+      .replace('s->sum += v;\n\ts->count++;', 's->total += v;\n\ts->n++;').replace('static int add_sample', 'static long add_sample'));
+    // A mail with a broken patch and a good one: the broken hunk is an error, the other file is still checked.
+    const twoFiles = good.replace(/(\n-- \n)/, `\n${good.slice(good.indexOf('diff --git')).split('\n-- \n')[0].replaceAll('demo.c', 'copy.c')}$1`)
+      .replace(/@@ -\d+,\d+ \+\d+,\d+ @@/, '@@ -x,y +z @@');
+    const broken = checker.series().check([{ fileName: 'broken.patch', text: twoFiles }],
+      { baseFiles: new Map([['demo.c', series('demo-base.c')], ['copy.c', series('demo-base.c')]]) });
+    assert.ok(broken.findings.some((f) => f.rule === 'PATCH-INPUT' && f.severity === 'error' && /malformed hunk header/.test(f.message)));
+    assert.ok(broken.findings.some((f) => f.rule === 'LOCK-PAIR'), 'copy.c is still checked');
+    const off = checker.series().check([{ fileName: 'off-base.patch', text: good }], { baseFiles: new Map([['demo.c', otherBase]]) });
+    const failed = off.findings.find((f) => f.rule === 'PATCH-INPUT' && /FAILED/.test(f.message))!;
+    assert.equal(failed.severity, 'error');
+    assert.match(failed.message, /demo\.c: Hunk #1 FAILED: tried at base line \d+/);
+    assert.equal(off.hunks.failed, 1);
+  });
+
+  it('re-uses the analysis of unchanged patches when one patch is edited', () => {
+    const p1 = series('0001-demo-reject-negative-samples.patch');
+    const p2 = series('0002-demo-unlock-before-rejecting-a-sample.patch');
+    const seriesChecker = checker.series();
+    const options = { baseFiles: new Map([['demo.c', series('demo-base.c')]]) };
+    const first = seriesChecker.check([read(p1), read(p2)], options);
+    const edited = readFileSync(p2, 'utf8').replace('demo: unlock before rejecting', 'demo: really unlock before rejecting');
+    const second = seriesChecker.check([read(p1), { fileName: p2, text: edited }], options);
+    assert.deepEqual(second.patches.map((p) => [p.added, p.fixed]), first.patches.map((p) => [p.added, p.fixed]));
+    assert.deepEqual(second.findings.filter((f) => f.file === p1), first.findings.filter((f) => f.file === p1));
+    assert.match(second.patches[1].subject, /really unlock/);
+  });
+});
+
+describe('acceptance: real patch mails (../shared/corpus/series)', () => {
+  let checker: Checker;
+  before(async () => {
+    checker = await Checker.create();
+  });
+
+  it('processes every corpus patch and reply without an internal error', () => {
+    const dir = requireShared('corpus', 'series');
+    for (const name of readdirSync(dir)) {
+      const result = checker.series().check([read(join(dir, name))]);
+      assert.ok(result.patches.length > 0, name);
+      assert.ok(!result.findings.some((f) => /internal error/i.test(f.message)), name);
+    }
+  });
+
+  describe("Dev Jain's RFC v1 on Linux 6.12.117", () => {
+    let result: ReturnType<ReturnType<Checker['series']>['check']>;
+    let patch09: string;
+    before(() => {
+      const dir = requireShared('corpus', 'series');
+      const files = readdirSync(dir).filter((f) => /^dev-jain-rfc-v1-\d\d-12\.patch$/.test(f)).map((f) => join(dir, f));
+      patch09 = files.find((f) => f.endsWith('09-12.patch'))!;
+      const base = requireShared('corpus', 'kernel', 'khugepaged-v6.12.117.c');
+      result = checker.series().check(files.map(read), { baseFiles: new Map([['mm/khugepaged.c', base]]) });
+    });
+
+    it('applies in order: 50 hunks with offset, 3 with fuzz, 3 failing where 6.12.y differs from mm-unstable', () => {
+      assert.deepEqual(result.patches.filter((p) => p.role === 'patch').map((p) => p.position), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual({ ...result.hunks }, { exact: 0, offset: 50, fuzz: 3, failed: 3, noBase: 5 });
+    });
+
+    it('reports the lock leaks of vma_collapse_anon_folio() on + lines of patch 09/12', () => {
+      const text = readFileSync(patch09, 'utf8').split('\n');
+      const leaks = result.findings.filter((f) => f.file === patch09 && f.rule === 'LOCK-PAIR' && f.function === 'vma_collapse_anon_folio');
+      const what = leaks.map((f) => f.message.split(' taken here')[0]).sort();
+      assert.deepEqual(what, ["PTE lock 'pte_ptl'", 'PTE map (RCU)', "anon_vma lock 'vma->anon_vma' (write)", "mmu_notifier range 'range'"]);
+      for (const f of leaks) {
+        assert.equal(text[f.line - 1][0], '+', `${f.message} on a + line`);
+        assert.match(f.message, /goto out_up_read/);
+      }
+    });
+
+    it('says which patch introduces a problem and which one fixes it (patch 08 keeps the mmap_lock for mTHP orders)', () => {
+      const byPosition = new Map(result.patches.map((p) => [p.position, p]));
+      assert.ok(byPosition.get(8)!.added > 0);
+      assert.ok(byPosition.get(9)!.fixed > 0);
+      assert.ok(result.findings.some((f) => f.function === 'collapse_huge_page' && /callers cannot tell/.test(f.message)));
+      for (const k of [1, 2, 3, 4, 5, 6, 7, 10, 11, 12]) assert.equal(byPosition.get(k)!.added, 0, `patch ${k}`);
+    });
+  });
+});
