@@ -17,6 +17,11 @@ import type { CParser } from './parse/parser';
 export interface AnalysisOptions {
   /** Upper bound on explored states per function (see ANALYSIS-LIMIT findings). */
   maxStatesPerFunction?: number;
+  /**
+   * Time budget for one document's analysis in milliseconds: past it, the functions not yet checked get an
+   * ANALYSIS-LIMIT notice instead of findings, so a pathological file never freezes the editor.
+   */
+  timeLimitMs?: number;
 }
 
 export interface FunctionReport {
@@ -52,6 +57,8 @@ export class FileAnalyzer {
   constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
 
   analyze(file: string, tree: Tree): FunctionReport[] {
+    const started = performance.now();
+    const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser);
     const byName = new Map(sites.map((s) => [s.name, s]));
     const summaries = new Map<string, FunctionSummary>();
@@ -93,7 +100,7 @@ export class FileAnalyzer {
       const cfg = cfgOf(site);
       const entryFacts = new Map([...pointerArgs].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
       const result = interpret(cfg, {
-        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction,
+        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline,
       });
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
@@ -127,17 +134,19 @@ export class FileAnalyzer {
           },
           entryLocks: entryLocks(site, cfg),
           maxStates: this.options.maxStatesPerFunction,
+          deadline,
         });
         const checked = result.complete
           ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
-          : { findings: [limitFinding(file, site, result.statesVisited)], leaked: new Set<string>() };
+          : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
         const findings = checked.findings;
         entry = {
           startRow, callContexts, callees, calleeSignature: signatureOf(callees), findings,
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
-      nextCache.set(key, entry);
+      // A run cut short by the clock says nothing about the text: do not keep it for the next edit.
+      if (entry.complete || deadline === undefined) nextCache.set(key, entry);
       if (entry.summary) summaries.set(site.name, entry.summary);
       reports.set(site, {
         name: site.name,
@@ -152,7 +161,7 @@ export class FileAnalyzer {
       });
     }
     this.cache = nextCache;
-    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt);
+    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline);
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -165,7 +174,7 @@ export class FileAnalyzer {
   private checkInCallerContexts(file: string, sites: FunctionSite[], entries: CacheEntry[],
     reports: Map<FunctionSite, FunctionReport>, cfgOf: (s: FunctionSite) => FunctionCfg,
     summaries: Map<string, FunctionSummary>,
-    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined): void {
+    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined, deadline: number | undefined): void {
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -184,7 +193,7 @@ export class FileAnalyzer {
       for (const context of known) {
         const args = new Map<number, Value>(JSON.parse(context) as [number, Value][]);
         const entryFacts = new Map([...args].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
-        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction });
+        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline });
         complete &&= result.complete;
         for (const f of checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings) {
           findings.set(`${f.line}:${f.column}:${f.message}`, f);
@@ -218,12 +227,13 @@ function shiftFindings(findings: Finding[], rows: number): Finding[] {
   }));
 }
 
-function limitFinding(file: string, site: FunctionSite, states: number): Finding {
+function limitFinding(file: string, site: FunctionSite, states: number, timeLimitMs?: number): Finding {
   const p = site.node.startPosition;
+  const why = timeLimitMs !== undefined ? `the document's ${timeLimitMs} ms budget ran out` : `${states} states`;
   return {
     file, line: p.row + 1, column: p.column + 1, endLine: p.row + 1, endColumn: p.column + 1 + site.name.length,
     severity: 'info', rule: 'ANALYSIS-LIMIT', function: site.name, related: [],
-    message: `analysis of ${site.name}() stopped after ${states} states; its locks were not checked`,
+    message: `analysis of ${site.name}() stopped after ${why}; its locks were not checked`,
   };
 }
 

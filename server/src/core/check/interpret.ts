@@ -49,6 +49,8 @@ export interface InterpretContext {
   onSummaryCall?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => void;
   /** Upper bound on explored (node, state) pairs; past it the result is marked incomplete. */
   maxStates?: number;
+  /** performance.now() time after which the interpretation stops, incomplete. */
+  deadline?: number;
 }
 
 /** States kept per CFG node before facts are dropped to merge them. */
@@ -82,7 +84,7 @@ class Interpreter {
     const max = this.ctx.maxStates ?? DEFAULT_MAX_STATES;
     let complete = true;
     while (work.length > 0) {
-      if (++this.statesVisited > max) {
+      if (++this.statesVisited > max || ((this.statesVisited & 1023) === 0 && this.ctx.deadline !== undefined && performance.now() > this.ctx.deadline)) {
         complete = false;
         break;
       }

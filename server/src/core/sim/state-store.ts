@@ -1,25 +1,26 @@
-// The visited set: every distinct state once, in one growing Int32Array pool, indexed by an open-addressing hash
-// table of state ids. Much cheaper than string keys in a Map (no per-state string or object).
+// The visited set: every distinct state once, in one growing Int16Array pool (every field fits in 16 bits: small
+// counters, encodings below 256 and the lock bit set), indexed by an open-addressing hash table of state ids.
+// Much cheaper than string keys in a Map: no per-state string or object, two bytes per field.
 
 import type { State } from './state';
 
 export class StateStore {
-  private pool: Int32Array;
+  private pool: Int16Array;
   private table: Int32Array;
   private mask: number;
   private count = 0;
 
   constructor(private readonly stride: number, initialCapacity = 1 << 12) {
-    this.pool = new Int32Array(stride * initialCapacity);
+    this.pool = new Int16Array(stride * initialCapacity);
     this.table = new Int32Array(initialCapacity * 2);
     this.mask = this.table.length - 1;
   }
 
   get size(): number { return this.count; }
 
-  /** A read-only view of state `id` (copy it before changing it). */
+  /** A copy of state `id`. */
   get(id: number): State {
-    return this.pool.subarray(id * this.stride, (id + 1) * this.stride);
+    return Int32Array.from(this.pool.subarray(id * this.stride, (id + 1) * this.stride));
   }
 
   /** The id of a state equal to `s`, or -1. */
@@ -41,7 +42,7 @@ export class StateStore {
     }
     const id = this.count++;
     if ((id + 1) * this.stride > this.pool.length) {
-      const bigger = new Int32Array(this.pool.length * 2);
+      const bigger = new Int16Array(this.pool.length * 2);
       bigger.set(this.pool);
       this.pool = bigger;
     }
@@ -61,7 +62,7 @@ export class StateStore {
     this.table = new Int32Array(this.table.length * 2);
     this.mask = this.table.length - 1;
     for (let id = 0; id < this.count; id++) {
-      let slot = hash(this.get(id)) & this.mask;
+      let slot = hash(this.pool.subarray(id * this.stride, (id + 1) * this.stride)) & this.mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = id + 1;
     }
@@ -69,7 +70,7 @@ export class StateStore {
 }
 
 /** 32-bit FNV-1a over the fields, with a final avalanche so that low bits spread over the table. */
-function hash(s: State): number {
+function hash(s: ArrayLike<number>): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s[i], 0x01000193);
   h ^= h >>> 16;
