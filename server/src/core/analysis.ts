@@ -120,6 +120,11 @@ export class FileAnalyzer {
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees);
       if (cached && reused) {
         entry = { ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow };
+      } else if (deadline !== undefined && performance.now() > deadline) {
+        entry = {
+          startRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false,
+          findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
+        };
       } else {
         const cfg = cfgOf(site);
         const callees = calledFunctions(cfg).filter((c) => byName.has(c));
