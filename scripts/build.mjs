@@ -40,6 +40,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'extension.js', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server.js' },
   { in: 'server/src/cli.ts', out: 'cli.js' },
+  // The simulator's worker thread: runSimulationInWorker() looks for sim-worker.js next to the bundle.
+  { in: 'server/src/core/sim/worker.ts', out: 'sim-worker.js' },
 ];
 await Promise.all(entries.map((e) =>
   build({ ...common, entryPoints: [join(root, e.in)], outfile: join(dist, e.out), external: e.external ?? [] })));

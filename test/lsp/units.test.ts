@@ -2,7 +2,7 @@
 // settings validation (a bad settings.json must fall back to defaults, not break analysis).
 import * as assert from 'node:assert/strict';
 import { offsetAt } from '../../server/src/lsp/positions';
-import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
+import { DEFAULT_SETTINGS, analysisOptions, parseSettings } from '../../server/src/lsp/settings';
 
 describe('offsetAt (LSP position → UTF-16 offset)', () => {
   const at = (text: string, line: number, character: number) => offsetAt(text, { line, character });
@@ -30,8 +30,19 @@ describe('parseSettings', () => {
     const warnings: string[] = [];
     const s = parseSettings({ severity: { 'LOCK-PAIR': 'off', 'ANALYSIS-LIMIT': 'loud' }, debounceMs: -1, maxDocumentBytes: 1000, kernelTree: 7 },
       (m) => warnings.push(m));
-    assert.deepEqual(s, { severity: { 'LOCK-PAIR': 'off' }, debounceMs: DEFAULT_SETTINGS.debounceMs, maxDocumentBytes: 1000, kernelTree: '' });
+    assert.deepEqual(s, {
+      ...DEFAULT_SETTINGS, severity: { 'LOCK-PAIR': 'off' }, debounceMs: DEFAULT_SETTINGS.debounceMs, maxDocumentBytes: 1000, kernelTree: '',
+    });
     assert.equal(warnings.length, 3);
+  });
+
+  it('reads the analysis limits, 0 meaning no time limit, and rejects nonsense', () => {
+    const warnings: string[] = [];
+    const s = parseSettings({ analysisTimeLimitMs: 0, maxStatesPerFunction: 5000.7 }, (m) => warnings.push(m));
+    assert.deepEqual(analysisOptions(s), { timeLimitMs: undefined, maxStatesPerFunction: 5000 });
+    const bad = parseSettings({ analysisTimeLimitMs: -5, maxStatesPerFunction: 'many' }, (m) => warnings.push(m));
+    assert.deepEqual(analysisOptions(bad), { timeLimitMs: DEFAULT_SETTINGS.analysisTimeLimitMs, maxStatesPerFunction: DEFAULT_SETTINGS.maxStatesPerFunction });
+    assert.equal(warnings.length, 2);
   });
 
   it('reads a missing section (null from workspace/configuration) as the defaults', () => {

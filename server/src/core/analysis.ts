@@ -12,6 +12,9 @@ import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
 import { findFunctions, type FunctionSite } from './parse/functions';
+import { protocolFindings } from './check/protocolFindings';
+import type { CallSiteRecord, ProtocolEnv } from './check/protocolTracker';
+import type { ProtocolVariant } from './model/protocolMatch';
 import type { CParser } from './parse/parser';
 
 export interface AnalysisOptions {
@@ -22,6 +25,18 @@ export interface AnalysisOptions {
    * ANALYSIS-LIMIT notice instead of findings, so a pathological file never freezes the editor.
    */
   timeLimitMs?: number;
+  /** Which collapse protocol to check against; 'auto' picks it from the file (see detectVariant). */
+  protocolVariant?: ProtocolVariant | 'auto';
+}
+
+/**
+ * The protocol a file follows: the merged mTHP collapse (7.x: is_pmd_order(), collapse_max_ptes_none()),
+ * Dev Jain's RFC (vma_collapse_anon_folio()), else the mainline PMD collapse.
+ */
+export function detectVariant(text: string): ProtocolVariant {
+  if (/\bis_pmd_order\(|\bcollapse_max_ptes_none\(|\bmthp_/.test(text)) return 'merged-mthp';
+  if (/\bvma_collapse_anon_folio\(/.test(text)) return 'proposed-mthp';
+  return 'mainline';
 }
 
 export interface FunctionReport {
@@ -34,12 +49,15 @@ export interface FunctionReport {
   findings: Finding[];
   /** What a call to this function does to its caller's locks (absent when it does nothing visible). */
   summary: FunctionSummary | undefined;
+  /** Lock and page-table state around each call, for hovers and the protocol code lens. */
+  callSites: CallSiteRecord[];
   /** Served from the cache without interpreting again. */
   cached: boolean;
 }
 
 interface CacheEntry {
   startRow: number;
+  callSites: CallSiteRecord[];
   /** For each same-file callee: the pointer-argument contexts this function calls it with ('' = unknown). */
   callContexts: Map<string, Set<string>>;
   calleeSignature: string;
@@ -53,11 +71,17 @@ interface CacheEntry {
 export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
+  /** The protocol variant of the last analysed text. */
+  lastVariant: ProtocolVariant = 'mainline';
 
   constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
 
   analyze(file: string, tree: Tree): FunctionReport[] {
     const started = performance.now();
+    const text = tree.rootNode.text;
+    const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
+    const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
+    this.lastVariant = variant;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser);
     const byName = new Map(sites.map((s) => [s.name, s]));
@@ -98,9 +122,9 @@ export class FileAnalyzer {
       if (contextual.has(key)) return contextual.get(key);
       contextual.set(key, summaries.get(name)); // a recursive call sees the context-free summary
       const cfg = cfgOf(site);
-      const entryFacts = new Map([...pointerArgs].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
+      const entryFacts = contextFacts(site, pointerArgs);
       const result = interpret(cfg, {
-        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline,
+        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
       });
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
@@ -119,10 +143,13 @@ export class FileAnalyzer {
       let entry: CacheEntry;
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees);
       if (cached && reused) {
-        entry = { ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow };
+        entry = {
+          ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow,
+          callSites: shiftCallSites(cached.callSites, startRow - cached.startRow),
+        };
       } else if (deadline !== undefined && performance.now() > deadline) {
         entry = {
-          startRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false,
+          startRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
         };
       } else {
@@ -140,13 +167,16 @@ export class FileAnalyzer {
           entryLocks: entryLocks(site, cfg),
           maxStates: this.options.maxStatesPerFunction,
           deadline,
+          protocol,
         });
         const checked = result.complete
           ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
           : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
-        const findings = checked.findings;
+        const findings = result.complete
+          ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
+          : checked.findings;
         entry = {
-          startRow, callContexts, callees, calleeSignature: signatureOf(callees), findings,
+          startRow, callContexts, callees, calleeSignature: signatureOf(callees), findings, callSites: result.protocol?.callSites ?? [],
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -162,11 +192,12 @@ export class FileAnalyzer {
         complete: entry.complete,
         findings: entry.findings,
         summary: entry.summary,
+        callSites: entry.callSites,
         cached: reused,
       });
     }
     this.cache = nextCache;
-    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline);
+    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline, protocol);
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -179,7 +210,8 @@ export class FileAnalyzer {
   private checkInCallerContexts(file: string, sites: FunctionSite[], entries: CacheEntry[],
     reports: Map<FunctionSite, FunctionReport>, cfgOf: (s: FunctionSite) => FunctionCfg,
     summaries: Map<string, FunctionSummary>,
-    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined, deadline: number | undefined): void {
+    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined, deadline: number | undefined,
+    protocol: ProtocolEnv): void {
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -197,11 +229,12 @@ export class FileAnalyzer {
       let complete = true;
       for (const context of known) {
         const args = new Map<number, Value>(JSON.parse(context) as [number, Value][]);
-        const entryFacts = new Map([...args].filter(([i]) => site.params[i]).map(([i, v]) => [`*${site.params[i]}`, v]));
-        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline });
+        const entryFacts = contextFacts(site, args);
+        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol });
         complete &&= result.complete;
-        for (const f of checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings) {
-          findings.set(`${f.line}:${f.column}:${f.message}`, f);
+        const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings;
+        for (const f of [...lockPair, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]) {
+          findings.set(`${f.line}:${f.column}:${f.rule}:${f.message}`, f);
         }
       }
       if (complete) report.findings = [...findings.values()]; // else keep the context-free findings
@@ -222,6 +255,24 @@ function hashText(text: string): number {
 
 function replacer(_key: string, value: unknown): unknown {
   return value instanceof Map ? [...value] : value;
+}
+
+/**
+ * A call context as entry facts of the callee: index i ≥ 0 is the value behind pointer parameter i
+ * (`*mmap_locked`), index -1-i the value of parameter i itself (a named constant such as HPAGE_PMD_ORDER).
+ */
+function contextFacts(site: FunctionSite, args: ReadonlyMap<number, Value>): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const [i, v] of args) {
+    const param = site.params[i >= 0 ? i : -1 - i];
+    if (param) out.set(i >= 0 ? `*${param}` : param, v);
+  }
+  return out;
+}
+
+function shiftCallSites(sites: CallSiteRecord[], rows: number): CallSiteRecord[] {
+  if (rows === 0) return sites;
+  return sites.map((c) => ({ ...c, site: { ...c.site, startRow: c.site.startRow + rows, endRow: c.site.endRow + rows } }));
 }
 
 function shiftFindings(findings: Finding[], rows: number): Finding[] {

@@ -73,11 +73,22 @@ export class OpenDocuments {
 
   /** `checker` is undefined when the C parser failed to load; C documents are then kept as plain text. */
   open(item: TextDocumentItem, checker: Checker | undefined): TrackedDocument {
-    this.close(item.uri);
-    const kind = documentKind(item.uri, item.languageId);
-    const content = kind === 'c' && checker ? checker.open(item.uri, item.text) : new PlainText(item.text);
-    const doc = new TrackedDocument(item.uri, kind, item.version, content, kind === 'patch' ? checker?.series() : undefined);
-    this.byUri.set(item.uri, doc);
+    return this.create(item.uri, documentKind(item.uri, item.languageId), item.version, item.text, checker);
+  }
+
+  /**
+   * Re-creates every open document with `checker` (a checker's analysis options are fixed, so new limits need a
+   * new one): the same text and version, without the previous syntax tree and per-function results.
+   */
+  reopenAll(checker: Checker | undefined): void {
+    for (const doc of this.all()) this.create(doc.uri, doc.kind, doc.version, doc.getText(), checker);
+  }
+
+  private create(uri: string, kind: DocumentKind, version: number, text: string, checker: Checker | undefined): TrackedDocument {
+    this.close(uri);
+    const content = kind === 'c' && checker ? checker.open(uri, text) : new PlainText(text);
+    const doc = new TrackedDocument(uri, kind, version, content, kind === 'patch' ? checker?.series() : undefined);
+    this.byUri.set(uri, doc);
     return doc;
   }
 

@@ -7,29 +7,41 @@ import {
   type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DocumentSymbol, type DocumentSymbolParams,
   type Hover, type HoverParams, type InitializeParams, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
-import { Checker } from '../core';
+import { Checker, type AnalysisOptions } from '../core';
 import {
   EXTENSION_ID, documentStatsRequest, postImageRequest, recheckDocumentRequest,
   type DocumentParams, type DocumentStats, type PostImageParams,
 } from '../lsp-ext';
+import { CheckTimes } from './debouncePolicy';
 import { Debouncer } from './debouncer';
 import { checkDocument, pendingStats, type DocumentCheck } from './documentCheck';
-import { OpenDocuments } from './documents';
+import { OpenDocuments, type TrackedDocument } from './documents';
 import { hoverAt } from './hover';
+import { MessageActivity } from './messageActivity';
 import { functionOutline, seriesOutline } from './outline';
-import { DEFAULT_SETTINGS, parseSettings, type MmReviewSettings } from './settings';
+import { DEFAULT_SETTINGS, analysisOptions, parseSettings, sameAnalysisOptions, type MmReviewSettings } from './settings';
 
 const SERVER_VERSION = '0.1.0';
 
 export class MmReviewServer {
   private readonly documents = new OpenDocuments();
   private readonly debouncer = new Debouncer();
+  /** How long each document's recent checks took: the debounce after an edit follows them. */
+  private readonly checkTimes = new CheckTimes();
+  /** Documents analysed at least once; their first (full, cold) check says nothing about the cost of edits. */
+  private readonly analysedOnce = new WeakSet<TrackedDocument>();
+  private readonly activity = new MessageActivity();
   /** The last published check of each open document. */
   private readonly checks = new Map<string, DocumentCheck>();
+  /** Analyses are numbered in the order they ran; per document, the number of the one published last. */
+  private analysesRun = 0;
+  private readonly publishedAnalysis = new Map<string, number>();
   private settings: MmReviewSettings = { ...DEFAULT_SETTINGS };
   /** Settle once the client's settings are in, so the first analysis already uses them. */
   private settingsLoaded: Promise<void> = Promise.resolve();
   private checker: Checker | undefined;
+  /** The options `checker` was created with (they are fixed per checker). */
+  private checkerOptions: AnalysisOptions = analysisOptions(DEFAULT_SETTINGS);
   private clientPullsConfiguration = false;
   private clientRegistersConfiguration = false;
   private workspaceFolders: string[] = [];
@@ -39,16 +51,19 @@ export class MmReviewServer {
   listen(): void {
     const c = this.connection;
     c.onInitialize((params) => this.initialize(params));
-    c.onInitialized(() => this.guard('initialized', () => this.initialized()));
-    c.onDidOpenTextDocument((p) => this.guard('didOpen', () => this.didOpen(p)));
-    c.onDidChangeTextDocument((p) => this.guard('didChange', () => this.didChange(p)));
-    c.onDidCloseTextDocument((p) => this.guard('didClose', () => this.didClose(p)));
-    c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.didChangeConfiguration(p)));
-    c.onHover((p) => this.guard('hover', () => this.hover(p), null));
-    c.onDocumentSymbol((p) => this.guard('documentSymbol', () => this.documentSymbols(p), []));
-    c.onRequest(postImageRequest, (p) => this.guard('postImage', () => this.postImage(p), null));
-    c.onRequest(documentStatsRequest, (p) => this.guard('documentStats', () => this.documentStats(p), null));
-    c.onRequest(recheckDocumentRequest, (p) => this.guardAsync('recheckDocument', () => this.recheckDocument(p), null));
+    c.onInitialized(() => this.handle('initialized', () => this.initialized()));
+    c.onDidOpenTextDocument((p) => this.handle('didOpen', () => this.didOpen(p)));
+    c.onDidChangeTextDocument((p) => this.handle('didChange', () => this.didChange(p)));
+    c.onDidCloseTextDocument((p) => this.handle('didClose', () => this.didClose(p)));
+    c.onDidChangeConfiguration((p) => this.handle('didChangeConfiguration', () => this.didChangeConfiguration(p)));
+    c.onHover((p) => this.handle('hover', () => this.hover(p), null));
+    c.onDocumentSymbol((p) => this.handle('documentSymbol', () => this.documentSymbols(p), []));
+    c.onRequest(postImageRequest, (p) => this.handle('postImage', () => this.postImage(p), null));
+    c.onRequest(documentStatsRequest, (p) => this.handle('documentStats', () => this.documentStats(p), null));
+    c.onRequest(recheckDocumentRequest, (p) => {
+      this.activity.noteHandled();
+      return this.guardAsync('recheckDocument', () => this.recheckDocument(p), null);
+    });
     c.onShutdown(() => this.debouncer.cancelAll());
     c.listen();
   }
@@ -67,7 +82,7 @@ export class MmReviewServer {
     this.clientRegistersConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     this.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     try {
-      this.checker = await Checker.create();
+      this.checker = await Checker.create(this.checkerOptions);
     } catch (e) {
       // The server stays up without a parser: every C document then reports why it was not analysed.
       this.error(`the C parser failed to load: ${stackOf(e)}`);
@@ -95,19 +110,22 @@ export class MmReviewServer {
       return;
     }
     doc.applyChanges(contentChanges, textDocument.version);
-    this.scheduleCheck(doc.uri, this.settings.debounceMs);
+    this.scheduleCheck(doc.uri, this.checkTimes.delayFor(doc.uri, this.settings.debounceMs));
   }
 
   private didClose({ textDocument }: DidCloseTextDocumentParams): void {
     this.debouncer.cancel(textDocument.uri);
     this.documents.close(textDocument.uri);
     this.checks.delete(textDocument.uri);
+    this.publishedAnalysis.delete(textDocument.uri);
+    this.checkTimes.forget(textDocument.uri);
     void this.connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   }
 
   private didChangeConfiguration(params: DidChangeConfigurationParams): void {
     this.settingsLoaded = this.loadSettings(params.settings).then(() => {
-      for (const doc of this.documents.all()) this.checkNow(doc.uri);
+      // Each through the debouncer rather than all in one go, so edits are taken in between.
+      for (const doc of this.documents.all()) this.scheduleCheck(doc.uri, 0);
     });
   }
 
@@ -121,6 +139,26 @@ export class MmReviewServer {
     } catch (e) {
       this.error(`reading the ${EXTENSION_ID} settings failed, keeping the previous ones: ${stackOf(e)}`);
     }
+    await this.applyAnalysisOptions();
+  }
+
+  /**
+   * The time and state limits are options of the core's Checker, fixed when it is created: new limits take a
+   * new checker, and the open documents move to it (losing their incremental state once). Their checks are
+   * pending already: the first settings load comes before any scheduled check runs, and a configuration change
+   * re-checks every document.
+   */
+  private async applyAnalysisOptions(): Promise<void> {
+    const wanted = analysisOptions(this.settings);
+    if (!this.checker || sameAnalysisOptions(wanted, this.checkerOptions)) return;
+    try {
+      this.checker = await Checker.create(wanted);
+      this.checkerOptions = wanted;
+    } catch (e) {
+      this.error(`applying the analysis limits failed, keeping the previous ones: ${stackOf(e)}`);
+      return;
+    }
+    this.documents.reopenAll(this.checker);
   }
 
   private hover({ textDocument, position }: HoverParams): Hover | null {
@@ -164,27 +202,74 @@ export class MmReviewServer {
     return this.checkNow(uri)?.stats ?? null;
   }
 
+  /** A debounced check of the document's current version (a newer edit replaces it in the debouncer). */
   private scheduleCheck(uri: string, delayMs: number): void {
+    const version = this.documents.get(uri)?.version;
     this.debouncer.schedule(uri, delayMs, () => {
-      void this.settingsLoaded.then(() => this.guard('check', () => this.checkNow(uri)));
+      void this.settingsLoaded.then(() => this.guardAsync('check', () => this.scheduledCheck(uri, version), undefined));
     });
   }
 
-  /** Checks a document now (dropping any pending debounced check) and publishes the diagnostics. */
+  /**
+   * Runs a debounced check of `version` unless the document has moved on. It is dropped before it starts when
+   * a newer edit has scheduled its own check (this one was queued behind the settings), and after the analysis
+   * when an edit arrived while it ran: its diagnostics would describe a text the client no longer has, and the
+   * edit has scheduled the check that replaces it.
+   */
+  private async scheduledCheck(uri: string, version: number | undefined): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    if (doc.version !== version) return this.dropped(uri, version, 'a newer version was scheduled before it started');
+    const { check, number } = this.analyse(doc);
+    await this.activity.settled();
+    if (this.documents.get(uri) !== doc || doc.version !== check.version) {
+      return this.dropped(uri, check.version, `version ${doc.version} arrived during the analysis`);
+    }
+    // A hover or re-check meanwhile ran and published a later analysis of the same version.
+    if ((this.publishedAnalysis.get(uri) ?? -1) > number) return;
+    this.publish(uri, check, number);
+  }
+
+  /**
+   * Checks a document now (dropping any pending debounced check) and publishes the diagnostics: for requests
+   * that need a current check at once (hover, outline, re-check), which no edit can overtake.
+   */
   private checkNow(uri: string): DocumentCheck | undefined {
     this.debouncer.cancel(uri);
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
+    const { check, number } = this.analyse(doc);
+    this.publish(uri, check, number);
+    return check;
+  }
+
+  private analyse(doc: TrackedDocument): { check: DocumentCheck; number: number } {
+    const number = ++this.analysesRun;
+    const started = performance.now();
     const check = checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders);
-    // The core analyses synchronously, so no edit can land in between today; the check keeps it true if the
-    // analysis ever moves to a worker: diagnostics for an outdated version are never published.
-    if (this.documents.get(uri) !== doc || check.version !== doc.version) return undefined;
+    if (this.analysedOnce.has(doc)) this.checkTimes.record(doc.uri, performance.now() - started);
+    this.analysedOnce.add(doc);
+    return { check, number };
+  }
+
+  private publish(uri: string, check: DocumentCheck, analysisNumber: number): void {
     this.checks.set(uri, check);
+    this.publishedAnalysis.set(uri, analysisNumber);
     void this.connection.sendDiagnostics({ uri, version: check.version, diagnostics: check.diagnostics });
     const s = check.stats;
     this.connection.console.log(`checked ${uri} v${s.version}: ${s.state}, ${s.findings} findings, ` +
-      `${s.functions} functions, parse ${s.parseMs} ms, analysis ${s.analyzeMs} ms`);
-    return check;
+      `${s.functions} functions, parse ${s.parseMs} ms, analysis ${s.analyzeMs} ms; ` +
+      `debounce after the next edit ${this.checkTimes.delayFor(uri, this.settings.debounceMs)} ms`);
+  }
+
+  private dropped(uri: string, version: number | undefined, why: string): void {
+    this.connection.console.log(`dropped the check of ${uri} v${version ?? '?'}: ${why}`);
+  }
+
+  /** A message handler: noted as activity (see MessageActivity), guarded against exceptions. */
+  private handle<T>(what: string, handler: () => T, fallback?: T): T {
+    this.activity.noteHandled();
+    return this.guard(what, handler, fallback);
   }
 
   private guard<T>(what: string, handler: () => T, fallback?: T): T {

@@ -1,19 +1,26 @@
 // The `mmReview.*` settings the server reads (package.json `contributes.configuration` describes them to the
 // user). Values come from the client and are validated here, so a typo in settings.json falls back to the
 // default instead of breaking analysis.
-import { RULES } from '../core';
+import { RULES, type AnalysisOptions } from '../core';
 
 export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
 
 export interface MmReviewSettings {
   /** Rule ID → severity to report it with; rules not listed keep their default severity. */
   severity: Record<string, SeverityOverride>;
-  /** Quiet time after the last edit before a document is analysed again. */
+  /**
+   * Least quiet time after the last edit before a document is analysed again; the server waits longer when the
+   * document's recent checks took longer (debouncePolicy.ts).
+   */
   debounceMs: number;
   /** Documents larger than this (UTF-8 bytes) get an information diagnostic instead of an analysis. */
   maxDocumentBytes: number;
   /** A kernel tree for patch bases ('' = a workspace folder that looks like one). */
   kernelTree: string;
+  /** Time budget of one analysis of a C text, in milliseconds (0 = none); past it, functions get ANALYSIS-LIMIT. */
+  analysisTimeLimitMs: number;
+  /** States the interpreter may explore per function before it gives up on it (ANALYSIS-LIMIT). */
+  maxStatesPerFunction: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
@@ -21,6 +28,11 @@ export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
   debounceMs: 150,
   maxDocumentBytes: 5 * 1024 * 1024,
   kernelTree: '',
+  // About twice the slowest full check of a real kernel file measured in a freshly started server on a 2-core
+  // machine (docs/benchmarks.md): real files finish, a pathological one stops within about two seconds.
+  analysisTimeLimitMs: 2000,
+  // The core's own default (check/interpret.ts DEFAULT_MAX_STATES).
+  maxStatesPerFunction: 200_000,
 });
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'off']);
@@ -34,7 +46,23 @@ export function parseSettings(raw: unknown, warn: (message: string) => void = ()
     maxDocumentBytes: parseNumber(section.maxDocumentBytes, DEFAULT_SETTINGS.maxDocumentBytes, 0, Number.MAX_SAFE_INTEGER,
       'maxDocumentBytes', warn),
     kernelTree: parseString(section.kernelTree, DEFAULT_SETTINGS.kernelTree, 'kernelTree', warn),
+    analysisTimeLimitMs: parseNumber(section.analysisTimeLimitMs, DEFAULT_SETTINGS.analysisTimeLimitMs, 0, 3_600_000,
+      'analysisTimeLimitMs', warn),
+    maxStatesPerFunction: Math.floor(parseNumber(section.maxStatesPerFunction, DEFAULT_SETTINGS.maxStatesPerFunction, 1,
+      1_000_000_000, 'maxStatesPerFunction', warn)),
   };
+}
+
+/** The core's per-checker options these settings ask for. */
+export function analysisOptions(settings: MmReviewSettings): AnalysisOptions {
+  return {
+    timeLimitMs: settings.analysisTimeLimitMs > 0 ? settings.analysisTimeLimitMs : undefined,
+    maxStatesPerFunction: settings.maxStatesPerFunction,
+  };
+}
+
+export function sameAnalysisOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
+  return a.timeLimitMs === b.timeLimitMs && a.maxStatesPerFunction === b.maxStatesPerFunction;
 }
 
 function parseString(raw: unknown, fallback: string, name: string, warn: (message: string) => void): string {

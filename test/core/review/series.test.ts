@@ -127,12 +127,31 @@ describe('acceptance: real patch mails (../shared/corpus/series)', () => {
       }
     });
 
-    it('says which patch introduces a problem and which one fixes it (patch 08 keeps the mmap_lock for mTHP orders)', () => {
+    it('says which patch introduces a problem and which one fixes it', () => {
       const byPosition = new Map(result.patches.map((p) => [p.position, p]));
+      // 06 restores the PMD in __collapse_huge_page_copy_failed() only `if (order == HPAGE_PMD_ORDER)`, with
+      // `order` not yet a parameter of its caller; 08 keeps the mmap_lock for mTHP orders (fixed by 09).
+      const in06 = result.findings.filter((f) => f.file.endsWith('06-12.patch') && f.severity === 'error').map((f) => f.rule);
+      assert.ok(in06.includes('BACKOFF-RESTORES-PMD'));
       assert.ok(byPosition.get(8)!.added > 0);
       assert.ok(byPosition.get(9)!.fixed > 0);
       assert.ok(result.findings.some((f) => f.function === 'collapse_huge_page' && /callers cannot tell/.test(f.message)));
-      for (const k of [1, 2, 3, 4, 5, 6, 7, 10, 11, 12]) assert.equal(byPosition.get(k)!.added, 0, `patch ${k}`);
+      for (const k of [1, 2, 3, 4, 5, 7, 10, 11, 12]) assert.equal(byPosition.get(k)!.added, 0, `patch ${k}`);
+    });
+
+    it('reports the protocol breaks of patch 09/12: refcount check and copy while reachable, no TLB flush or GUP-fast sync, the read-locked collapse', () => {
+      const text = readFileSync(patch09, 'utf8').split('\n');
+      const in09 = result.findings.filter((f) => f.file === patch09 && f.severity === 'error');
+      const rules = new Set(in09.map((f) => f.rule));
+      for (const rule of ['TLB-FLUSH-BEFORE-ISOLATED-USE', 'GUP-FAST-SYNC', 'REFCOUNT-CHECK-AFTER-UNREACHABLE', 'COPY-AFTER-UNREACHABLE', 'DOWNGRADE-DROPS-VMA-LOCKS']) {
+        assert.ok(rules.has(rule), rule);
+      }
+      const refcount = in09.find((f) => f.rule === 'REFCOUNT-CHECK-AFTER-UNREACHABLE')!;
+      assert.match(text[refcount.line - 1], /^\+.*__collapse_huge_page_isolate\(/);
+      const copy = in09.find((f) => f.rule === 'COPY-AFTER-UNREACHABLE')!;
+      assert.match(text[copy.line - 1], /^\+.*__collapse_huge_page_copy\(/);
+      const downgrade = in09.find((f) => f.rule === 'DOWNGRADE-DROPS-VMA-LOCKS')!;
+      assert.match(text[downgrade.line - 1], /^\+.*vma_collapse_anon_folio\(/);
     });
   });
 });

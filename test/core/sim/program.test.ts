@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import {
   call, check, either, end, goTo, ifFailed, label, program, programProblems, sequence, withoutOps,
 } from '../../../server/src/core/sim/program';
+import { HANDLERS } from '../../../server/src/core/sim/effects';
+import { OPS, pmdSourceFromArgs, spinlockFromArgs } from '../../../server/src/core/sim/ops';
 import { mainlineCollapse } from '../../../server/src/core/sim/reference-programs';
+import { SIM_RULES } from '../../../server/src/core/sim/rules';
+import { RULES as CORE_RULES } from '../../../server/src/core/rules';
 
 describe('sim/program builders', () => {
   it('sequence() builds a straight line of op nodes after an entry node', () => {
@@ -54,5 +58,37 @@ describe('sim/program builders', () => {
   it('the mainline reference carries 6.12 line numbers', () => {
     const flush = mainlineCollapse().nodes.find((n) => n.op === 'pmdp_collapse_flush')!;
     assert.deepEqual(flush.loc, { line: 1181, column: 1 });
+  });
+});
+
+describe('sim/ops argument mapping', () => {
+  it('spin_lock / spin_unlock name the pml when the text mentions pml or pmd, else the ptl', () => {
+    assert.equal(spinlockFromArgs(['pmd_ptl']), 'pml');
+    assert.equal(spinlockFromArgs(['pml']), 'pml');
+    assert.equal(spinlockFromArgs(['pte_ptl']), 'ptl');
+    assert.equal(spinlockFromArgs(['ptl']), 'ptl');
+  });
+
+  it('pte_offset_map* use the saved PMD copy when the PMD argument starts with &', () => {
+    assert.equal(pmdSourceFromArgs(['mm', '&_pmd', 'address', '&pte_ptl']), 'saved');
+    assert.equal(pmdSourceFromArgs(['&pmd', 'addr']), 'saved');
+    assert.equal(pmdSourceFromArgs(['mm', 'pmd', 'address', '&ptl']), 'live');
+    assert.equal(pmdSourceFromArgs(['vma->vm_mm', 'pvmw->pmd', 'pvmw->address', '&pvmw->ptl']), 'live');
+    assert.equal(pmdSourceFromArgs([]), 'live');
+  });
+
+  it('every op row resolves to known primitives', () => {
+    for (const [name, spec] of Object.entries(OPS)) {
+      for (const alt of spec.alternatives(['pmd_ptl'])) {
+        for (const p of alt.prims) assert.ok(HANDLERS[p.k], `${name}: unknown primitive ${p.k}`);
+      }
+    }
+  });
+});
+
+describe('sim/rules', () => {
+  it('reports only rule IDs of the core table', () => {
+    const missing = SIM_RULES.filter((rule) => !(rule in CORE_RULES));
+    assert.deepEqual(missing, []);
   });
 });

@@ -3,7 +3,7 @@ import { ACTOR_NAMES, ActorName } from '../../../server/src/core/sim/actors';
 import { initialPcChoices, threadTransitions, Transition } from '../../../server/src/core/sim/machine';
 import { call, sequence, ThreadProgram, withoutOps } from '../../../server/src/core/sim/program';
 import {
-  devJainRfcV1Like, mainlineCollapse, mthpCollapse, withoutAnonVmaLock, withoutTlbSync, withoutVmaStartWrite,
+  devJainRfcV1Like, mainlineCollapse, collapseV72, withoutAnonVmaLock, withoutTlbSync, withoutVmaStartWrite,
 } from '../../../server/src/core/sim/reference-programs';
 import type { RuleId } from '../../../server/src/core/sim/rules';
 import { compileScenario, Scenario } from '../../../server/src/core/sim/scenario';
@@ -78,10 +78,10 @@ const BROKEN: BrokenCase[] = [
   },
   {
     title: 'mTHP with A:W dropped after the isolate: reclaim of a neighbour folio sees the hidden pmd_none',
-    scenario: { program: mthpCollapse({ earlyAnonVmaUnlock: true }), actors: ['rmap-walk'], ...NEIGHBOUR },
+    scenario: { program: collapseV72({ earlyAnonVmaUnlock: true }), actors: ['rmap-walk'], ...NEIGHBOUR },
     rule: 'HIDDEN-TABLE-RMAP-EXCLUSION',
-    story: [['collapse_huge_page (mTHP, A:W dropped early)', 'pmdp_collapse_flush'],
-      ['collapse_huge_page (mTHP, A:W dropped early)', 'anon_vma_unlock_write'], ['rmap-walk', 'pmdp_get_lockless']],
+    story: [['collapse_huge_page (7.2, A:W dropped early)', 'pmdp_collapse_flush'],
+      ['collapse_huge_page (7.2, A:W dropped early)', 'anon_vma_unlock_write'], ['rmap-walk', 'pmdp_get_lockless']],
   },
 ];
 
@@ -124,7 +124,7 @@ describe('sim: broken collapse programs', () => {
     for (const actors of [['gup-fast'], ['fault-vma-lock'], ['rmap-walk'], ['cpu-access']] as ActorName[][]) {
       assert.equal(simulate({ program: mainlineCollapse(), actors }).verdict, 'safe', actors.join());
     }
-    assert.equal(simulate({ program: mthpCollapse(), actors: ['rmap-walk'], ...NEIGHBOUR }).verdict, 'safe');
+    assert.equal(simulate({ program: collapseV72(), actors: ['rmap-walk'], ...NEIGHBOUR }).verdict, 'safe');
   });
 });
 

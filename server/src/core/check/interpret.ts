@@ -6,6 +6,7 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { cloneState, initialState, stateHash, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
+import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
 
 export interface ExitState {
@@ -32,6 +33,12 @@ export interface Interpretation {
   events: LockEvent[];
   complete: boolean;
   statesVisited: number;
+  /** Present when the context asked for the collapse protocol to be followed. */
+  protocol?: {
+    violations: ProtocolViolation[];
+    entry: Map<string, EntryRequirement>;
+    callSites: CallSiteRecord[];
+  };
 }
 
 export interface InterpretContext {
@@ -45,6 +52,8 @@ export interface InterpretContext {
    * reads `*mmap_locked`, which every caller sets to true, before deciding to take the mmap_lock.
    */
   summaryAt?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => FunctionSummary | undefined;
+  /** Follow the collapse protocol (page-table state, requirements) too. */
+  protocol?: ProtocolEnv;
   /** Told of every call to a summarised function, with the known pointer-argument values (empty: none). */
   onSummaryCall?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => void;
   /** Upper bound on explored (node, state) pairs; past it the result is marked incomplete. */
@@ -69,10 +78,12 @@ class Interpreter {
   private readonly exits: ExitState[] = [];
   private readonly events = new Map<string, LockEvent>();
   private readonly tracked: Tracking;
+  private readonly tracker?: ProtocolTracker;
   private statesVisited = 0;
 
   constructor(private readonly cfg: FunctionCfg, private readonly ctx: InterpretContext) {
     this.tracked = collectTracking(cfg);
+    if (ctx.protocol) this.tracker = new ProtocolTracker(ctx.protocol);
   }
 
   run(): Interpretation {
@@ -96,21 +107,32 @@ class Interpreter {
       let h = stateHash(state);
       if (set.has(h)) continue;
       if (set.size >= STATES_PER_NODE) {
-        // Too many distinct facts here (counters, flags): forget the plain variables so the node converges.
-        // Out-parameters, returned variables and repeated conditions are kept, since callers and later branches
-        // depend on them;
-        // past four times the budget everything but the locks goes.
-        const keep = set.size < 4 * STATES_PER_NODE
-          ? (k: string) => /^[*?#]/.test(k) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
+        // Too many distinct states here: forget, in steps, what matters least, so the node converges.
+        // 1. page-table facts other than the PMD and VMA-lock state (they only refine protocol messages);
+        // 2. plain variables (counters, flags) — out-parameters, returned variables and repeated conditions
+        //    are kept, since callers and later branches depend on them;
+        // 3. past eight times the budget, everything but the locks.
+        const level = set.size < 2 * STATES_PER_NODE ? 1 : set.size < 8 * STATES_PER_NODE ? 2 : 3;
+        const keepFact = level === 1 ? () => true
+          : level === 2 ? (k: string) => /^[*?#]/.test(k) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
           : () => false;
-        state = { ...state, facts: new Map([...state.facts].filter(([k]) => keep(k))) };
+        const keepPt = (f: string) => level < 3 && (f === 'pmd' || f === 'vmaExcl');
+        state = {
+          ...state,
+          facts: new Map([...state.facts].filter(([k]) => keepFact(k))),
+          pt: new Map([...state.pt].filter(([f]) => keepPt(f))),
+        };
         h = stateHash(state);
         if (set.has(h)) continue;
       }
       set.add(h);
       for (const [next, s] of this.step(node, state)) work.push([next, s]);
     }
-    return { exits: this.exits, events: [...this.events.values()], complete, statesVisited: this.statesVisited };
+    const t = this.tracker;
+    return {
+      exits: this.exits, events: [...this.events.values()], complete, statesVisited: this.statesVisited,
+      protocol: t && { violations: [...t.violations.values()], entry: t.entry, callSites: [...t.callSites.values()] },
+    };
   }
 
   private step(node: CfgNode, state: State): [number, State][] {
@@ -127,12 +149,21 @@ class Interpreter {
           continue;
         }
         const { t, f } = this.condition(node.condition, s);
-        for (const ts of t) out.push([node.succ[0], ts]);
-        if (node.succ[1] !== undefined) for (const fs of f) out.push([node.succ[1], fs]);
+        const cond = node.condition;
+        const mark = (states: State[], taken: boolean) => (this.tracker ? states.map((x) => this.markCondition(cond, taken, x)) : states);
+        for (const ts of mark(t, true)) out.push([node.succ[0], ts]);
+        if (node.succ[1] !== undefined) for (const fs of mark(f, false)) out.push([node.succ[1], fs]);
       }
       return out;
     }
     return states.flatMap((s) => node.succ.map((n): [number, State] => [n, s]));
+  }
+
+  /** What a branch tells the protocol tracker (`!c` flips it; on the true edge of `a && b` both hold). */
+  private markCondition(e: Expr, taken: boolean, s: State): State {
+    if (e.kind === 'unary' && e.op === '!') return this.markCondition(e.arg, !taken, s);
+    if (e.kind === 'binary' && e.op === '&&' && taken) return this.markCondition(e.right, true, this.markCondition(e.left, true, s));
+    return this.tracker!.onCondition(e, taken, s);
   }
 
   private returnNode(node: CfgNode, state: State): [number, State][] {
@@ -141,7 +172,9 @@ class Interpreter {
       let states = [r.s];
       for (const ev of node.events) states = states.flatMap((s) => this.event(ev, s));
       for (const s of states) {
-        this.exits.push({ state: withTrail(s, { label: node.label ?? 'return', span: node.span ?? r.s.trail.at(-1)?.span ?? zeroSpan }), value: r.v, node });
+        const span = node.span ?? r.s.trail.at(-1)?.span ?? zeroSpan;
+        this.tracker?.atExit(s, span, node.label ?? 'return');
+        this.exits.push({ state: withTrail(s, { label: node.label ?? 'return', span }), value: r.v, node });
       }
     }
     return [];
@@ -211,6 +244,7 @@ class Interpreter {
     return this.expr(e.value, before, target, observed).map((r) => {
       let st = this.forget(r.s, target, false);
       if (e.op === '=') st = recordAlias(st, e.value, target);
+      if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : {};
       if (remembered && e.op === '=') {
         st = st === r.s ? cloneState(st) : st;
@@ -259,6 +293,12 @@ class Interpreter {
   }
 
   private call(e: CallExpr, s: State, resultTarget: string | undefined, observed: boolean): Forked {
+    const results = this.callEffects(e, s, resultTarget, observed);
+    if (!this.tracker) return results;
+    return results.map((r) => ({ s: this.tracker!.afterCall(e, r.s), v: r.v }));
+  }
+
+  private callEffects(e: CallExpr, s: State, resultTarget: string | undefined, observed: boolean): Forked {
     const pointerTest = POINTER_TESTS[e.callee];
     if (pointerTest && e.args.length === 1) {
       return this.expr(e.args[0], s, undefined, true).map((r) => {
@@ -274,6 +314,7 @@ class Interpreter {
       : a.kind === 'ident' && this.tracked.vars.has(`*${a.name}`) ? `*${a.name}` : undefined));
     const row = resolveApi(e.callee);
     const summary = row ? undefined : this.ctx.summaries.get(e.callee);
+    if (this.tracker) for (const st of states) this.tracker.beforeCall(e, st, row, summary);
     // A summarized callee says what it writes through each pointer on each outcome; what it does not
     // write keeps its value (`bool mmap_locked = true` survives a hpage_collapse_scan_pmd() that kept the lock).
     if (!summary) states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t, false) : acc), st));
@@ -299,10 +340,17 @@ class Interpreter {
     if (PMD_CHANGING_CALLS.has(e.callee)) states = states.map((st) => dropFacts(st, (k) => k.startsWith(TABLE_FACT)));
     if (summary) {
       return states.flatMap((st) => {
+        // Known values behind pointer arguments, and named-constant arguments (`HPAGE_PMD_ORDER`): the
+        // callee is analysed for them (context-sensitive summary).
         const known = new Map<number, Value>();
         outArgs.forEach((t, i) => {
           const v = t && st.facts.get(t);
           if (v && (v.truth !== undefined || v.eq !== undefined)) known.set(i, v);
+        });
+        e.args.forEach((a, i) => {
+          if (a.kind !== 'ident' || known.has(i)) return;
+          const v = isNamedConstant(a.name) ? literalValue(a) : st.facts.get(a.name);
+          if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
         });
         this.ctx.onSummaryCall?.(e.callee, known);
         const contextual = known.size > 0 ? this.ctx.summaryAt?.(e.callee, known) ?? summary : summary;
@@ -313,7 +361,7 @@ class Interpreter {
   }
 
   private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[]): State {
-    const st = cloneState(s);
+    const st = this.tracker ? this.tracker.applySummaryPt(call, cloneState(s), o.pt) : cloneState(s);
     for (const eff of o.effects) {
       if (eff.op === 'release-all') {
         for (const [k, l] of st.locks) if (l.family === eff.family && l.status === 'held') st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
@@ -369,6 +417,7 @@ class Interpreter {
     const record = (status: 'held' | 'released', fromCaller: boolean, count = 0): LockRecord =>
       ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role });
 
+    if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
     if (traits.counting) {
       const count = Math.max(-COUNT_LIMIT, Math.min(COUNT_LIMIT, (cur?.count ?? 0) + (op === 'acquire' ? 1 : op === 'release' ? -1 : 0)));
       if (count === 0) s.locks.delete(key);
@@ -672,9 +721,15 @@ function rootOf(identity: string): string {
   return /^[A-Za-z_]\w*/.exec(identity)?.[0] ?? '';
 }
 
+const mentionPatterns = new Map<string, RegExp>();
+
 function mentions(factKey: string, variable: string): boolean {
-  const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w])${escaped}($|[^\\w])`).test(factKey.replace(/^(\?|table:)/, ''));
+  let re = mentionPatterns.get(variable);
+  if (!re) {
+    const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    mentionPatterns.set(variable, (re = new RegExp(`(^|[^\\w])${escaped}($|[^\\w])`)));
+  }
+  return re.test(factKey.replace(/^(\?|table:)/, ''));
 }
 
 interface Tracking {

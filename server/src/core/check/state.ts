@@ -2,6 +2,7 @@
 // drop them), and what it knows about the variables and conditions that later branches test.
 import type { Span } from '../cfg/types';
 import type { LockFamily, LockMode } from '../model/api';
+import type { PtFact } from '../model/protocol';
 
 export interface LockRecord {
   key: string;
@@ -32,9 +33,18 @@ export interface TrailStep {
   span: Span;
 }
 
+/** A page-table fact of the path (model/protocol.ts PtFact), with where it was set. */
+export interface PtRecord {
+  value: string;
+  site: Span;
+  /** The call that set it, as written. */
+  text: string;
+}
+
 export interface State {
   locks: Map<string, LockRecord>;
   facts: Map<string, Value>;
+  pt: Map<PtFact, PtRecord>;
   /** The gotos and returns this path went through, newest last; explains leaks, not part of the identity. */
   trail: TrailStep[];
 }
@@ -42,11 +52,11 @@ export interface State {
 export const UNKNOWN: Value = {};
 
 export function initialState(): State {
-  return { locks: new Map(), facts: new Map(), trail: [] };
+  return { locks: new Map(), facts: new Map(), pt: new Map(), trail: [] };
 }
 
 export function cloneState(s: State): State {
-  return { locks: new Map(s.locks), facts: new Map(s.facts), trail: s.trail };
+  return { locks: new Map(s.locks), facts: new Map(s.facts), pt: new Map(s.pt), trail: s.trail };
 }
 
 export function withTrail(s: State, step: TrailStep): State {
@@ -56,16 +66,38 @@ export function withTrail(s: State, step: TrailStep): State {
 
 /** Identity of a state for deduplication at a CFG node (the trail is left out on purpose). */
 export function stateHash(s: State, withFacts = true): string {
-  const locks = [...s.locks.values()]
-    .map((l) => `${l.key}|${l.status}|${l.mode ?? ''}|${l.count}|${l.fromCaller ? 'c' : ''}|${l.status === 'held' ? l.site.startRow : ''}`)
-    .sort()
-    .join(';');
-  if (!withFacts) return locks;
-  const facts = [...s.facts.entries()]
-    .map(([k, v]) => `${k}=${v.eq ?? ''}/${v.ne?.join(',') ?? ''}/${v.truth ?? ''}`)
-    .sort()
-    .join(';');
-  return `${locks}#${facts}`;
+  const locks = sortedJoin([...s.locks.values()].map(lockKey), ';');
+  const pt = s.pt.size === 0 ? '' : sortedJoin([...s.pt.entries()].map(([k, v]) => `${k}=${v.value}`), ',');
+  if (!withFacts) return `${locks}@${pt}`;
+  const facts = s.facts.size === 0 ? '' : sortedJoin([...s.facts.entries()].map(([k, v]) => `${k}=${valueKey(v)}`), ';');
+  return `${locks}@${pt}#${facts}`;
+}
+
+// Records and values are never mutated once made (states are copied before they change), so their
+// identity strings are computed once: stateHash() runs for every state at every CFG node.
+const lockKeys = new WeakMap<LockRecord, string>();
+const valueKeys = new WeakMap<Value, string>();
+
+function lockKey(l: LockRecord): string {
+  let k = lockKeys.get(l);
+  if (k === undefined) {
+    k = `${l.key}|${l.status}|${l.mode ?? ''}|${l.count}|${l.fromCaller ? 'c' : ''}|${l.status === 'held' ? l.site.startRow : ''}`;
+    lockKeys.set(l, k);
+  }
+  return k;
+}
+
+function valueKey(v: Value): string {
+  let k = valueKeys.get(v);
+  if (k === undefined) {
+    k = `${v.eq ?? ''}/${v.ne?.join(',') ?? ''}/${v.truth ?? ''}`;
+    valueKeys.set(v, k);
+  }
+  return k;
+}
+
+function sortedJoin(parts: string[], sep: string): string {
+  return parts.length < 2 ? parts.join(sep) : parts.sort().join(sep);
 }
 
 export function isHeld(l: LockRecord | undefined): boolean {

@@ -5,7 +5,9 @@
 import type { LockFamily, LockMode } from '../model/api';
 import { FAMILIES } from '../model/api';
 import type { FunctionCfg } from '../cfg/types';
+import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
+import type { EntryRequirement } from './protocolTracker';
 import { sameValue } from './values';
 import type { LockRecord, Value } from './state';
 
@@ -24,6 +26,8 @@ export interface SummaryEffect {
 
 export interface SummaryOutcome {
   returns: Value;
+  /** Page-table facts the callee leaves behind on this outcome (a cleared PMD, a copy, a flush…). */
+  pt: [PtFact, string][];
   effects: SummaryEffect[];
   /** Values written through pointer parameters, by parameter index (`*mmap_locked = false`). */
   outParams: Map<number, Value>;
@@ -32,9 +36,14 @@ export interface SummaryOutcome {
 export interface FunctionSummary {
   name: string;
   outcomes: SummaryOutcome[];
+  /** Protocol requirements the function could not decide: its callers check them at each call. */
+  requires: EntryRequirement[];
 }
 
 const MAX_OUTCOMES = 8;
+
+/** Facts about the callee's own mapping and branch decisions mean nothing to its caller. */
+const CALLEE_LOCAL_PT = new Set<PtFact>(['mapped', 'wholePmd', 'exitChecked']);
 
 /**
  * `leaked`: locks reported as LOCK-PAIR leaks in this function. Their leaking exits are the bug, not the
@@ -63,10 +72,20 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, 
       const v = exit.state.facts.get(`*${p}`);
       if (v) outParams.set(i, v);
     });
-    const outcome = { returns: exit.value, effects, outParams };
-    if (!outcomes.some((o) => sameOutcome(o, outcome))) outcomes.push(outcome);
+    const pt = [...exit.state.pt.entries()]
+      // A PMD the callee leaves cleared is reported there (BACKOFF-RESTORES-PMD), once, not in every caller.
+      .filter(([fact, r]) => !CALLEE_LOCAL_PT.has(fact) && !(fact === 'pmd' && r.value === 'hidden'))
+      .map(([fact, r]): [PtFact, string] => [fact, r.value])
+      .sort();
+    const outcome = { returns: exit.value, effects, outParams, pt };
+    // Exits that differ only in page-table facts are one outcome with the facts they agree on: the
+    // return value and lock effects are what callers branch on, and this keeps summaries small.
+    const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
+    if (same) same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
+    else outcomes.push(outcome);
   }
-  if (!outcomes.some((o) => o.effects.length > 0)) return undefined;
+  const requires = [...(result.protocol?.entry.values() ?? [])];
+  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
   const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
@@ -75,7 +94,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, 
       if (!o.effects.some((e) => e.op === 'release-all' && e.family === family)) o.effects.push({ op: 'release-all', family, identity: '*' });
     }
   }
-  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes };
+  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires };
 }
 
 /** What the function did to this lock, seen from the caller. */
@@ -100,14 +119,14 @@ function calleeIdentity(lock: LockRecord, params: string[], locals: string[]): s
 
 function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
   return sameValue(a.returns, b.returns) &&
-    JSON.stringify(a.effects) === JSON.stringify(b.effects) &&
+    JSON.stringify(a.effects) === JSON.stringify(b.effects) && JSON.stringify(a.pt) === JSON.stringify(b.pt) &&
     JSON.stringify([...a.outParams]) === JSON.stringify([...b.outParams]);
 }
 
 function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   const byEffects = new Map<string, SummaryOutcome>();
   for (const o of outcomes) {
-    const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]);
+    const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt);
     if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {} });
   }
   return [...byEffects.values()];

@@ -13,14 +13,14 @@ export type { ActorName, ActorSpec } from './actors';
 export { OPS } from './ops';
 export type { OpSpec } from './ops';
 export {
-  call, callAt, check, either, end, goTo, ifFailed, label, program, programProblems, sequence, withoutOps,
+  call, callAt, check, either, end, goTo, ifFailed, label, program, programProblems, sequence, when, withoutOps,
 } from './program';
-export type { Outcome, ProgramNode, Step, ThreadProgram } from './program';
+export type { Assumption, Outcome, ProgramNode, Step, ThreadProgram } from './program';
 export { exportPromela } from './promela';
 export {
-  devJainRfcV1Like, mainlineCollapse, mthpCollapse, withoutAnonVmaLock, withoutTlbSync, withoutVmaStartWrite,
+  devJainRfcV1Like, mainlineCollapse, collapseV72, withoutAnonVmaLock, withoutTlbSync, withoutVmaStartWrite,
 } from './reference-programs';
-export { RULES } from './rules';
+export { SIM_RULES } from './rules';
 export type { RuleId } from './rules';
 export type { Scenario } from './scenario';
 export { runSimulation, simulate } from './search';

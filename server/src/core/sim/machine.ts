@@ -2,9 +2,10 @@
 // next op (or the end), and the checks made when a thread ends. Used by the search and by trace replay, so a
 // replayed trace runs exactly the code the search ran.
 
+import { situation } from './assumptions';
 import { Exec, exitChecks, primBlockers, runPrim, Violation } from './effects';
 import { CompiledNode, CompiledScenario, CompiledThread } from './scenario';
-import { ATOMIC_CONTEXT, lockNames, OutcomeCode, PC_DEAD, PC_DONE, State } from './state';
+import { ATOMIC_CONTEXT, initialState, lockNames, OutcomeCode, PC_DEAD, PC_DONE, State } from './state';
 
 /** One executed op: which thread, which node (index in the thread), which alternative, where the thread went. */
 export interface StepRecord {
@@ -24,16 +25,16 @@ export interface Transition {
 
 /**
  * The op nodes (or the end) a thread can reach from node `start` without executing anything: no-op nodes are
- * passed through, branches fork, nodes whose `assume` contradicts the last outcome are infeasible.
+ * passed through, branches fork, nodes whose `assume` does not hold in the thread's situation are infeasible.
  */
-export function arrive(thread: CompiledThread, outcome: number, start: number): number[] {
+export function arrive(thread: CompiledThread, situation: number, start: number): number[] {
   const found = new Set<number>();
   const seen = new Set<number>();
   const visit = (i: number): void => {
     if (seen.has(i)) return; // a loop of no-op nodes does nothing: that path is dropped
     seen.add(i);
     const node = thread.nodes[i];
-    if (node.assume !== OutcomeCode.None && node.assume !== outcome) return;
+    if ((situation & node.assume.mask) !== node.assume.value) return;
     if (node.isStep) found.add(i);
     else if (node.succ.length === 0) found.add(PC_DONE);
     else for (const s of node.succ) visit(s);
@@ -42,25 +43,21 @@ export function arrive(thread: CompiledThread, outcome: number, start: number): 
   return found.size ? [...found] : [PC_DEAD];
 }
 
-/** Where a thread can go after executing the op at `node` (memoized per node and outcome). */
-export function successors(thread: CompiledThread, node: CompiledNode, outcome: number): number[] {
-  const key = node.index * 3 + outcome;
-  let cached = successorCache.get(thread)?.get(key);
+/** Where a thread can go after executing the op at `node` (memoized per node and situation). */
+export function successors(thread: CompiledThread, node: CompiledNode, situation: number): number[] {
+  const key = node.index * 64 + situation;
+  let cached = thread.successorCache.get(key);
   if (cached) return cached;
   if (node.succ.length === 0) cached = [PC_DONE];
   else {
     const out = new Set<number>();
-    for (const s of node.succ) for (const pc of arrive(thread, outcome, s)) out.add(pc);
+    for (const s of node.succ) for (const pc of arrive(thread, situation, s)) out.add(pc);
     const live = [...out].filter((pc) => pc !== PC_DEAD);
     cached = live.length ? live : [PC_DEAD];
   }
-  let perThread = successorCache.get(thread);
-  if (!perThread) successorCache.set(thread, perThread = new Map());
-  perThread.set(key, cached);
+  thread.successorCache.set(key, cached);
   return cached;
 }
-
-const successorCache = new WeakMap<CompiledThread, Map<number, number[]>>();
 
 /** Threads the alternative waits for (empty: it can run now). */
 export function altBlockers(sc: CompiledScenario, s: State, t: number, node: CompiledNode, alt: number): number[] {
@@ -130,7 +127,7 @@ export function threadTransitions(sc: CompiledScenario, s: State, t: number, red
         out.push({ state: done.state, steps: [...steps, { thread: t, node: pc, alt }], violations: done.violations });
         return;
       }
-      const nexts = successors(thread, node, done.state[L.outcome(t)]);
+      const nexts = successors(thread, node, situation(sc, done.state, t));
       for (const nextPc of nexts) {
         const moved = moveTo(sc, done.state, t, nextPc, nexts.length === 1);
         const path = [...steps, { thread: t, node: pc, alt, next: nextPc }];
@@ -169,9 +166,10 @@ export function deadlockReport(sc: CompiledScenario, s: State): { message: strin
 
 /** Every combination of the threads' first positions (branches before the first op multiply them). */
 export function initialPcChoices(sc: CompiledScenario): number[][] {
+  const start = initialState(sc.layout, sc.threads.map(() => PC_DONE), { tlbLoaded: sc.tlbLoaded, pte: sc.actorPte });
   let combos: number[][] = [[]];
-  for (const thread of sc.threads) {
-    const options = arrive(thread, OutcomeCode.None, thread.entry);
+  for (const [t, thread] of sc.threads.entries()) {
+    const options = arrive(thread, situation(sc, start, t), thread.entry);
     combos = combos.flatMap((c) => options.map((o) => [...c, o]));
   }
   return combos;

@@ -164,6 +164,13 @@ export const OPS: Record<string, OpSpec> = {
     summary: 'ref, rmap, LRU and set_ptes of the new folio over the collapse range', alternatives: one({ k: 'setPtes' }),
   },
   ptep_clear: { summary: 'PTEs of the collapse range → none (rmap dropped), no flush', alternatives: one({ k: 'clearPtes' }) },
+  ptep_get_and_clear: {
+    summary: 'PTEs of the collapse range → none (rmap dropped), no flush', alternatives: one({ k: 'clearPtes' }),
+  },
+  ptep_clear_flush: {
+    summary: 'PTEs of the collapse range → none (rmap dropped), then a TLB flush',
+    alternatives: one({ k: 'clearPtes' }, { k: 'flushTlb' }),
+  },
 
   // --- khugepaged folio work (§3.4–3.6)
   __collapse_huge_page_isolate: {
@@ -186,6 +193,12 @@ export const OPS: Record<string, OpSpec> = {
   },
   __folio_mark_uptodate: { summary: 'new folio uptodate (write barrier before mapping)', alternatives: one({ k: 'markUptodate' }) },
   folio_put: { summary: 'drop a reference on the new folio', alternatives: one({ k: 'putOwnFolio' }) },
+  release_pte_pages: {
+    summary: 'backoff: unlock and put back every folio this thread isolated', alternatives: one({ k: 'releaseIsolated' }),
+  },
+  release_pte_folio: {
+    summary: 'backoff: unlock and put back every folio this thread isolated', alternatives: one({ k: 'releaseIsolated' }),
+  },
   folio_isolate_lru: { summary: 'isolate the target folio (+ref); fails if already isolated', alternatives: one({ k: 'folioIsolate' }) },
   folio_putback_lru: { summary: 'un-isolate the target folio (−ref)', alternatives: one({ k: 'folioPutback' }) },
   folio_trylock: { summary: 'try to lock the target folio', alternatives: one({ k: 'folioTrylock' }) },

@@ -5,6 +5,25 @@
 /** Outcome of the last op that reports one (trylocks, revalidation, isolate, copy, …); see `ProgramNode.assume`. */
 export type Outcome = 'succeeded' | 'failed';
 
+/**
+ * What a node can assume about the thread, so that the branches of real code do not become infeasible paths:
+ * - 'succeeded' / 'failed': the most recent op with an outcome (`if (result != SCAN_SUCCEED)`);
+ * - 'pte-mapped' / 'no-pte-mapped': this thread has a PTE table mapped (`if (pte) pte_unmap(pte)`);
+ * - 'new-folio-mapped' / 'new-folio-not-mapped': the thread's new folio is mapped (`folio = NULL` after
+ *   set_pmd_at, so `if (folio) folio_put(folio)` takes the 'new-folio-not-mapped' side);
+ * - 'anon-vma-write-locked' / 'anon-vma-not-write-locked': the thread holds A:W (`if (anon_vma_locked)`);
+ * - 'pmd-order' / 'not-pmd-order': the scenario collapses the whole table (`if (is_pmd_order(order))`).
+ */
+export type Assumption = Outcome | 'pte-mapped' | 'no-pte-mapped' | 'new-folio-mapped' | 'new-folio-not-mapped' |
+  'anon-vma-write-locked' | 'anon-vma-not-write-locked' | 'pmd-order' | 'not-pmd-order';
+
+const OPPOSITE: Record<Assumption, Assumption> = {
+  'succeeded': 'failed', 'failed': 'succeeded', 'pte-mapped': 'no-pte-mapped', 'no-pte-mapped': 'pte-mapped',
+  'new-folio-mapped': 'new-folio-not-mapped', 'new-folio-not-mapped': 'new-folio-mapped',
+  'anon-vma-write-locked': 'anon-vma-not-write-locked', 'anon-vma-not-write-locked': 'anon-vma-write-locked',
+  'pmd-order': 'not-pmd-order', 'not-pmd-order': 'pmd-order',
+};
+
 export interface ProgramNode {
   id: number;
   /** Kernel API name, e.g. 'pmdp_collapse_flush'; undefined for a no-op or branch node. Unknown names are no-ops. */
@@ -17,11 +36,11 @@ export interface ProgramNode {
   loc?: { line: number; column: number };
   label?: string;
   /**
-   * The node can only be entered when the thread's most recent op with an outcome had this outcome. This is how
+   * The node can only be entered when this holds (see `Assumption`). This is how
    * `if (result != SCAN_SUCCEED) goto out;` after `__collapse_huge_page_isolate` becomes two feasible paths instead
    * of four: branch → [assume 'failed' → backoff, assume 'succeeded' → go on]. Absent = no constraint.
    */
-  assume?: Outcome;
+  assume?: Assumption;
 }
 
 export interface ThreadProgram {
@@ -39,6 +58,7 @@ export type Step =
   | { kind: 'call'; op: string; args: string[]; line?: number }
   | { kind: 'check'; call: Step; onFailure: Step[] }
   | { kind: 'ifFailed'; onFailure: Step[] }
+  | { kind: 'when'; assumption: Assumption; then: Step[] }
   | { kind: 'either'; paths: Step[][] }
   | { kind: 'label'; name: string }
   | { kind: 'goto'; name: string }
@@ -65,6 +85,11 @@ export function check(op: Step, ...onFailure: Step[]): Step {
  */
 export function ifFailed(...onFailure: Step[]): Step {
   return { kind: 'ifFailed', onFailure };
+}
+
+/** Run `then` only when `assumption` holds (e.g. `when('pte-mapped', 'pte_unmap')` for `if (pte) pte_unmap(pte)`). */
+export function when(assumption: Assumption, ...then: Step[]): Step {
+  return { kind: 'when', assumption, then };
 }
 
 /** A branch the analysis cannot decide: every path is explored. Paths that do not jump away rejoin afterwards. */
@@ -110,11 +135,13 @@ export function program(name: string, steps: Step[]): ThreadProgram {
       } else if (step.kind === 'check') {
         tails = emit([step.call, ifFailed(...step.onFailure)], tails);
       } else if (step.kind === 'ifFailed') {
-        const failed = newNode({ assume: 'failed' });
-        const succeeded = newNode({ assume: 'succeeded' });
-        link(tails, failed);
-        link(tails, succeeded);
-        tails = [succeeded, ...emit(step.onFailure, [failed])];
+        tails = emit([when('failed', ...step.onFailure)], tails);
+      } else if (step.kind === 'when') {
+        const yes = newNode({ assume: step.assumption });
+        const no = newNode({ assume: OPPOSITE[step.assumption] });
+        link(tails, yes);
+        link(tails, no);
+        tails = [no, ...emit(step.then, [yes])];
       } else if (step.kind === 'either') {
         const fork = newNode({ label: 'branch' });
         link(tails, fork);

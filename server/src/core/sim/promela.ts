@@ -7,11 +7,12 @@
 //
 // Check: spin -a model.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan -m1000000
 
+import { promelaSituations, situation } from './assumptions';
 import { conflictBits, lockBit, Prim } from './effects';
-import { successors, arrive } from './machine';
+import { arrive, successors } from './machine';
 import { CompiledNode, CompiledScenario, compileScenario, CompiledThread, Scenario } from './scenario';
 import {
-  ATOMIC_CONTEXT, FolioFlag, HUGE, Lock, OutcomeCode, PC_DEAD, PC_DONE, SWAP, TableState, WALKER_LOCKS,
+  ATOMIC_CONTEXT, FolioFlag, HUGE, initialState, Lock, OutcomeCode, PC_DEAD, PC_DONE, SWAP, TableState, WALKER_LOCKS,
 } from './state';
 
 interface ThreadCtx {
@@ -62,7 +63,8 @@ export function exportPromela(scenario: Scenario | CompiledScenario): string {
 function proctype(x: ThreadCtx): string[] {
   const { t, thread } = x;
   const lines = [`/* thread ${t}: ${thread.name} */`, `proctype T${t}() {`];
-  lines.push(`  ${jump(x, arrive(thread, OutcomeCode.None, thread.entry))}`);
+  const start = initialState(x.sc.layout, x.sc.threads.map(() => PC_DONE), { tlbLoaded: x.sc.tlbLoaded, pte: x.sc.actorPte });
+  lines.push(`  ${jump(x, arrive(thread, situation(x.sc, start, t), thread.entry))}`);
   for (const node of thread.nodes) {
     if (!node.isStep) continue;
     lines.push(`/* ${node.op}(${(node.args ?? []).join(', ')}) node ${node.id} */`);
@@ -87,12 +89,18 @@ function proctype(x: ThreadCtx): string[] {
   return lines;
 }
 
-/** The jump after an op: to the next op node for the outcome now in the register (as machine.ts successors). */
+/** The jump after an op: to the next op node for the thread's situation now (as machine.ts successors). */
 function afterStep(x: ThreadCtx, node: CompiledNode): string {
-  const byOutcome = [OutcomeCode.None, OK, FAILED].map((o) => successors(x.thread, node, o));
-  const same = byOutcome.every((s) => s.join() === byOutcome[0].join());
-  if (same) return jump(x, byOutcome[0]);
-  return `if ${byOutcome.map((s, o) => `:: outcome[${x.t}] == ${o} -> ${jump(x, s)}`).join(' ')} fi`;
+  const groups = new Map<string, { pcs: number[]; conditions: string[] }>();
+  for (const { situation: sit, condition } of promelaSituations(x.sc, x.t, x.thread.assumeMask)) {
+    const pcs = successors(x.thread, node, sit);
+    const group = groups.get(pcs.join()) ?? { pcs, conditions: [] };
+    group.conditions.push(condition);
+    groups.set(pcs.join(), group);
+  }
+  const options = [...groups.values()];
+  if (options.length === 1) return jump(x, options[0].pcs);
+  return `if ${options.map((g) => `:: (${g.conditions.map((c) => `(${c})`).join(' || ')}) -> ${jump(x, g.pcs)}`).join(' ')} fi`;
 }
 
 function jump(x: ThreadCtx, pcs: number[]): string {
@@ -139,10 +147,9 @@ function flushAll(): string {
   return 'for (lx : 0 .. NTH * NP - 1) { tlb[lx] = 0 };';
 }
 
-/** Folio `fv` loses a reference; the last one frees it (mirrors Exec.putFolio). */
+/** Folio `fv` loses a reference; the last one frees it (a freed folio is one with no reference left). */
 function putFolio(fv: string): string {
-  return `${viol(`fRef[${fv}] <= 0`)} fRef[${fv}]--; ${when(`fRef[${fv}] == 0`,
-    `fFlags[${fv}] = fFlags[${fv}] | ${FolioFlag.Freed}; ${viol(`fMap[${fv}] > 0`)}`)}`;
+  return `${viol(`fRef[${fv}] <= 0`)} fRef[${fv}]--; ${viol(`fRef[${fv}] == 0 && fMap[${fv}] > 0`)}`;
 }
 
 function unmapAndPut(fv: string): string {
@@ -165,7 +172,7 @@ function releaseIsolated(x: ThreadCtx): string {
 }
 
 function write(fv: string): string {
-  return viol(`(fFlags[${fv}] & ${FolioFlag.Freed | FolioFlag.Copied}) != 0`);
+  return viol(`fRef[${fv}] == 0 || (fFlags[${fv}] & ${FolioFlag.Copied}) != 0`);
 }
 
 function freeDeposited(): string {
@@ -260,7 +267,7 @@ function prim(x: ThreadCtx, p: Prim): PromelaPrim {
       return { body: `${p.unlock ? release(x, Lock.Ptl) : ''} ${release(x, Lock.Rcu)} mapped[${t}] = 0;` };
     case 'isolateFolios': {
       const taken = `fLock[f] = ${t + 1}; fIso[f] = ${t + 1}; fRef[f]++; fFlags[f] = fFlags[f] | ${FolioFlag.RefChecked} | (flag -> ${FolioFlag.CheckedUnreachable} : 0); k++`;
-      const unsuitable = `fLock[f] != 0 || fIso[f] != 0 || fRef[f] != fMap[f] || (fFlags[f] & ${FolioFlag.Freed}) != 0`;
+      const unsuitable = `fLock[f] != 0 || fIso[f] != 0 || fRef[f] != fMap[f] || fRef[f] == 0`;
       return {
         body: withMapped(x,
           `${useTable(x, 'tb', 'true')} flag = (tblState[tb] == ${TableState.Detached}); ok = 1; k = 0; ` +
@@ -276,7 +283,7 @@ function prim(x: ThreadCtx, p: Prim): PromelaPrim {
         body: withMapped(x,
           `${useTable(x, 'tb', 'true')} ` +
           `for (li : 0 .. ${cp - 1}) { v = PTE(tb, li); ${when('PRESENT(v)',
-            `f = v - 1; ${viol(`(fFlags[f] & ${FolioFlag.Freed}) != 0`)} fFlags[f] = fFlags[f] | ${FolioFlag.Copied}`)} } ` +
+            `f = v - 1; ${viol('fRef[f] == 0')} fFlags[f] = fFlags[f] | ${FolioFlag.Copied}`)} } ` +
           `for (li : 0 .. ${cp - 1}) { v = PTE(tb, li); ${when('v != 0', `PTE(tb, li) = 0; ${when('PRESENT(v)',
             `f = v - 1; ${when(`fIso[f] == ${t + 1}`, `fIso[f] = 0; ${when(`fLock[f] == ${t + 1}`, 'fLock[f] = 0')} ${putFolio('f')}`)} ${unmapAndPut('f')}`)}`)} }`),
       };
@@ -286,6 +293,8 @@ function prim(x: ThreadCtx, p: Prim): PromelaPrim {
         body: `${when(`IS_TABLE(saved[${t}])`, `${viol(`pmd != 0 && pmd != saved[${t}]`)} tb = saved[${t}] - 1; pmd = saved[${t}]; ` +
           `tblState[tb] = ${TableState.Attached}; tblHider[tb] = 0`)} ${releaseIsolated(x)}`,
       };
+    case 'releaseIsolated':
+      return { body: releaseIsolated(x) };
     case 'markCopied':
       return {
         body: withMapped(x, `${useTable(x, 'tb', 'true')} for (li : 0 .. ${cp - 1}) { v = PTE(tb, li); ${when('PRESENT(v)',
@@ -388,7 +397,7 @@ function prim(x: ThreadCtx, p: Prim): PromelaPrim {
       };
     case 'folioIsolate':
       return {
-        body: when(`fIso[${tgt}] == 0 && (fFlags[${tgt}] & ${FolioFlag.Freed}) == 0`,
+        body: when(`fIso[${tgt}] == 0 && fRef[${tgt}] > 0`,
           `fIso[${tgt}] = ${t + 1}; fRef[${tgt}]++; outcome[${t}] = ${OK}`, `outcome[${t}] = ${FAILED}`),
       };
     case 'folioPutback':

@@ -1,5 +1,5 @@
 // Hand-written collapse thread programs: mainline `collapse_huge_page` as of v6.12 (PROTOCOL.md §4.2, C3..C29
-// with every failure branch), the mTHP path of v7.2, and deliberately broken variants. They are the simulator's
+// with every failure branch), the v7.2 function with mTHP orders, and deliberately broken variants. They are the simulator's
 // own reference inputs (tests, the Promela cross-check, a "compare with mainline" run); programs extracted from a
 // user's C code have the same shape.
 //
@@ -7,7 +7,7 @@
 // trace over the reference reads like the real function.
 
 import {
-  call, callAt, check, end, goTo, ifFailed, label, program, Step, ThreadProgram, withoutOps,
+  call, callAt, check, end, goTo, ifFailed, label, program, Step, ThreadProgram, when, withoutOps,
 } from './program';
 
 const L612 = (line: number, op: string, ...args: string[]): Step => callAt(line, op, ...args);
@@ -34,31 +34,32 @@ export function mainlineCollapse(): ThreadProgram {
     L612(1182, 'spin_unlock', 'pmd_ptl'),
     L612(1183, 'mmu_notifier_invalidate_range_end', '&range'),
     L612(1184, 'tlb_remove_table_sync_one'),
-    check(L612(1186, 'pte_offset_map_lock', 'mm', '&_pmd', 'address', '&pte_ptl'), goTo('restore_pmd')),
-    L612(1188, '__collapse_huge_page_isolate', 'vma', 'address', 'pte', 'cc', '&compound_pagelist'),
-    L612(1190, 'spin_unlock', 'pte_ptl'),
-    ifFailed(L612(1197, 'pte_unmap', 'pte'), goTo('restore_pmd')),
+    L612(1186, 'pte_offset_map_lock', 'mm', '&_pmd', 'address', '&pte_ptl'),
+    when('pte-mapped',
+      L612(1188, '__collapse_huge_page_isolate', 'vma', 'address', 'pte', 'cc', '&compound_pagelist'),
+      L612(1190, 'spin_unlock', 'pte_ptl')),
+    // C22: the isolate failed (or there was no table): put the same table back before dropping A:W.
+    ifFailed(
+      when('pte-mapped', L612(1197, 'pte_unmap', 'pte')),
+      L612(1198, 'spin_lock', 'pmd_ptl'),
+      L612(1205, 'pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
+      L612(1206, 'spin_unlock', 'pmd_ptl'),
+      L612(1207, 'anon_vma_unlock_write', 'vma->anon_vma'),
+      goTo('out_up_write')),
     L612(1215, 'anon_vma_unlock_write', 'vma->anon_vma'),
-    check(L612(1217, '__collapse_huge_page_copy', 'pte', 'folio', 'pmd', '_pmd', 'vma', 'address', 'pte_ptl', '&compound_pagelist'),
-      L612(1220, 'pte_unmap', 'pte'), goTo('out_up_write')),
+    L612(1217, '__collapse_huge_page_copy', 'pte', 'folio', 'pmd', '_pmd', 'vma', 'address', 'pte_ptl', '&compound_pagelist'),
     L612(1220, 'pte_unmap', 'pte'),
+    ifFailed(goTo('out_up_write')),
     L612(1229, '__folio_mark_uptodate', 'folio'),
     L612(1235, 'spin_lock', 'pmd_ptl'),
     L612(1239, 'pgtable_trans_huge_deposit', 'mm', 'pmd', 'pgtable'),
     L612(1240, 'set_pmd_at', 'mm', 'address', 'pmd', '_pmd'),
     L612(1243, 'spin_unlock', 'pmd_ptl'),
-    L612(1249, 'mmap_write_unlock', 'mm'), // folio = NULL: nothing to put
-    end,
-    // C22: the isolate failed (or there was no table): put the same table back before dropping A:W.
-    label('restore_pmd'),
-    L612(1198, 'spin_lock', 'pmd_ptl'),
-    L612(1205, 'pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
-    L612(1206, 'spin_unlock', 'pmd_ptl'),
-    L612(1207, 'anon_vma_unlock_write', 'vma->anon_vma'),
+    // folio = NULL: the new folio is now mapped, so the `if (folio)` below skips the put.
     label('out_up_write'),
     L612(1249, 'mmap_write_unlock', 'mm'),
     label('out_nolock'),
-    L612(1252, 'folio_put', 'folio'),
+    when('new-folio-not-mapped', L612(1252, 'folio_put', 'folio')),
   ]);
 }
 
@@ -128,20 +129,22 @@ export function devJainRfcV1Like(): ThreadProgram {
   ]);
 }
 
-export interface MthpOptions {
-  /** Drop A:W right after the isolate, as for a PMD collapse (Nico Pache's v5, Hugh Dickins' review). */
+export interface V72Options {
+  /** Drop A:W right after the isolate for every order, as for a PMD collapse (Nico Pache's v5, Hugh Dickins'
+   * review: the neighbour folios of an mTHP range are not locked or isolated, so rmap walks must stay excluded). */
   earlyAnonVmaUnlock?: boolean;
 }
 
 /**
- * mm/khugepaged.c collapse_huge_page of Linux 7.2 (merged mTHP collapse), for an order below PMD: the whole PMD
- * is still cleared and flushed, A:W is kept until the table is back, and under the pml + nested ptl the table is
- * re-populated before the new folio's PTEs are set (map_anon_folio_pte_nopf). Use with `collapsePtes` < `ptes`.
+ * mm/khugepaged.c collapse_huge_page of Linux 7.2 (merged mTHP collapse). The scenario decides the order: with
+ * `collapsePtes` = `ptes` it is a PMD collapse (deposit + huge PMD), with fewer an mTHP collapse: the whole PMD
+ * is still cleared and flushed, A:W is kept until the table is back, and under the pml + nested ptl the table
+ * is re-populated before the new folio's PTEs are set (map_anon_folio_pte_nopf).
  */
-export function mthpCollapse(options: MthpOptions = {}): ThreadProgram {
-  const unlockAfterIsolate = options.earlyAnonVmaUnlock ? [call('anon_vma_unlock_write', 'vma->anon_vma')] : [];
-  const unlockAtExit = options.earlyAnonVmaUnlock ? [] : [call('anon_vma_unlock_write', 'vma->anon_vma')];
-  return program(options.earlyAnonVmaUnlock ? 'collapse_huge_page (mTHP, A:W dropped early)' : 'collapse_huge_page (mTHP)', [
+export function collapseV72(options: V72Options = {}): ThreadProgram {
+  const name = options.earlyAnonVmaUnlock ? 'collapse_huge_page (7.2, A:W dropped early)' : 'collapse_huge_page (7.2)';
+  const unlockAfterIsolate = call('anon_vma_unlock_write', 'vma->anon_vma');
+  return program(name, [
     'mmap_read_lock',
     check(call('hugepage_vma_revalidate', 'mm', 'pmd_addr', 'true', '&vma', 'cc', 'order'), 'mmap_read_unlock', goTo('out_nolock')),
     check(call('find_pmd_or_thp_or_none', 'mm', 'pmd_addr', '&pmd'), 'mmap_read_unlock', goTo('out_nolock')),
@@ -157,45 +160,31 @@ export function mthpCollapse(options: MthpOptions = {}): ThreadProgram {
     call('spin_unlock', 'pmd_ptl'),
     call('mmu_notifier_invalidate_range_end', '&range'),
     'tlb_remove_table_sync_one',
-    check(call('pte_offset_map_lock', 'mm', '&_pmd', 'start_addr', '&pte_ptl'), goTo('restore_nopte')),
-    call('__collapse_huge_page_isolate', 'vma', 'start_addr', 'pte', 'cc', 'order', '&compound_pagelist'),
-    call('spin_unlock', 'pte_ptl'),
-    ifFailed(goTo('restore_pmd')),
-    ...unlockAfterIsolate,
+    call('pte_offset_map_lock', 'mm', '&_pmd', 'start_addr', '&pte_ptl'),
+    when('pte-mapped',
+      call('__collapse_huge_page_isolate', 'vma', 'start_addr', 'pte', 'cc', 'order', '&compound_pagelist'),
+      call('spin_unlock', 'pte_ptl')),
+    ifFailed(call('spin_lock', 'pmd_ptl'), call('pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
+      call('spin_unlock', 'pmd_ptl'), goTo('out_up_write')),
+    options.earlyAnonVmaUnlock ? unlockAfterIsolate : when('pmd-order', unlockAfterIsolate),
     check(call('__collapse_huge_page_copy', 'pte', 'folio', 'pmd', '_pmd', 'vma', 'start_addr', 'pte_ptl', 'order', '&compound_pagelist'),
-      goTo('out_unlock')),
+      goTo('out_up_write')),
     call('__folio_mark_uptodate', 'folio'),
     call('spin_lock', 'pmd_ptl'),
-    call('spin_lock_nested', 'pte_ptl', 'SINGLE_DEPTH_NESTING'),
-    call('pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
-    call('map_anon_folio_pte_nopf', 'folio', 'pte', 'vma', 'start_addr', 'false'),
-    call('spin_unlock', 'pte_ptl'),
+    when('pmd-order',
+      call('pgtable_trans_huge_deposit', 'mm', 'pmd', 'pgtable'),
+      call('map_anon_folio_pmd_nopf', 'folio', 'pmd', 'vma', 'pmd_addr')),
+    when('not-pmd-order',
+      call('spin_lock_nested', 'pte_ptl', 'SINGLE_DEPTH_NESTING'),
+      call('pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
+      call('map_anon_folio_pte_nopf', 'folio', 'pte', 'vma', 'start_addr', 'false'),
+      call('spin_unlock', 'pte_ptl')),
     call('spin_unlock', 'pmd_ptl'),
-    ...unlockAtExit,
-    call('pte_unmap', 'pte'),
-    'mmap_write_unlock',
-    end,
-    // The isolate failed (or there was no table): A:W is still held on these paths.
-    label('restore_nopte'),
-    call('spin_lock', 'pmd_ptl'),
-    call('pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
-    call('spin_unlock', 'pmd_ptl'),
-    call('anon_vma_unlock_write', 'vma->anon_vma'),
-    goTo('out_up_write'),
-    label('restore_pmd'),
-    call('spin_lock', 'pmd_ptl'),
-    call('pmd_populate', 'mm', 'pmd', 'pmd_pgtable(_pmd)'),
-    call('spin_unlock', 'pmd_ptl'),
-    call('anon_vma_unlock_write', 'vma->anon_vma'),
-    call('pte_unmap', 'pte'),
-    goTo('out_up_write'),
-    // The copy failed: __collapse_huge_page_copy already put the table back.
-    label('out_unlock'),
-    ...unlockAtExit,
-    call('pte_unmap', 'pte'),
     label('out_up_write'),
+    when('anon-vma-write-locked', call('anon_vma_unlock_write', 'vma->anon_vma')),
+    when('pte-mapped', call('pte_unmap', 'pte')),
     'mmap_write_unlock',
     label('out_nolock'),
-    call('folio_put', 'folio'),
+    when('new-folio-not-mapped', call('folio_put', 'folio')),
   ]);
 }

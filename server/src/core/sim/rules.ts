@@ -4,7 +4,8 @@
 
 import { Lock, RMAP_LOCKS } from './state';
 
-export const RULES = [
+/** The §7 rule IDs the simulator can report (a subset of the core's table in ../rules.ts, plus MM-COUNTERS). */
+export const SIM_RULES = [
   'LOCK-PAIR',
   'LOCK-ORDER',
   'VMA-WRITE-NEEDS-MMAP-WRITE',
@@ -25,7 +26,7 @@ export const RULES = [
   'MM-COUNTERS',
 ] as const;
 
-export type RuleId = (typeof RULES)[number];
+export type RuleId = (typeof SIM_RULES)[number];
 
 /**
  * A walker that started under one of the locks khugepaged was supposed to exclude it with ran into the hidden
@@ -73,8 +74,6 @@ export function staleTableRule(user: TableUser, walkerHeld: number): RuleId {
   if (user === 'collapse') return 'REVALIDATE-AFTER-RELOCK';
   return hiddenTableRule(walkerHeld);
 }
-
-export const ANY_WALKER_LOCK_NAMES = 'mmap, VMA, anon_vma or i_mmap';
 
 export function heldWalkerLocks(held: number): boolean {
   return (held & (Lock.MmapRead | Lock.MmapWrite | Lock.VmaRead | RMAP_LOCKS)) !== 0;

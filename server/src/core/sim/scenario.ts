@@ -3,10 +3,11 @@
 // thread (the partial-order reduction of search.ts).
 
 import { ACTORS, ActorName } from './actors';
+import { ASSUMPTION_TESTS, AssumptionTest, NO_ASSUMPTION } from './assumptions';
 import { EffectScenario, Footprint, Prim, primFootprint } from './effects';
 import { OpAlternative, opSpec } from './ops';
 import { programProblems, ThreadProgram } from './program';
-import { Layout, OutcomeCode } from './state';
+import { Layout } from './state';
 
 export interface Scenario {
   /** The collapse thread program (thread 0). */
@@ -37,7 +38,7 @@ export interface CompiledNode {
   isStep: boolean;
   sleeps: boolean;
   succ: number[];
-  assume: OutcomeCode;
+  assume: AssumptionTest;
   footprint: Footprint;
   /** No other thread of the scenario touches what this step touches (search.ts runs it without interleaving). */
   independent: boolean;
@@ -50,6 +51,10 @@ export interface CompiledThread {
   entry: number;
   nodes: CompiledNode[];
   footprint: Footprint;
+  /** The situation bits any of its nodes' assumptions test (assumptions.ts). */
+  assumeMask: number;
+  /** machine.ts `successors`, memoized per node and situation. */
+  successorCache: Map<number, number[]>;
 }
 
 export interface CompiledScenario extends EffectScenario {
@@ -101,8 +106,6 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
   };
 }
 
-const ASSUME_CODES = { succeeded: OutcomeCode.Succeeded, failed: OutcomeCode.Failed } as const;
-
 function compileThread(prog: ThreadProgram, name: string, role: CompiledThread['role'], copyMayFail: boolean):
   CompiledThread {
   const indexOf = new Map(prog.nodes.map((n, i) => [n.id, i]));
@@ -117,12 +120,13 @@ function compileThread(prog: ThreadProgram, name: string, role: CompiledThread['
       alternatives: isStep ? alternatives : [],
       isStep, sleeps: spec?.sleeps === true,
       succ: n.succ.map((s) => indexOf.get(s)!),
-      assume: n.assume ? ASSUME_CODES[n.assume] : OutcomeCode.None,
+      assume: n.assume ? ASSUMPTION_TESTS[n.assume] : NO_ASSUMPTION,
       footprint, independent: false,
     };
   });
   const footprint = nodes.filter((n) => n.isStep).map((n) => n.footprint).reduce(unionFootprint, { reads: 0, writes: 0 });
-  return { name, role, program: prog, entry: indexOf.get(prog.entry)!, nodes, footprint };
+  const assumeMask = nodes.reduce((m, n) => m | n.assume.mask, 0);
+  return { name, role, program: prog, entry: indexOf.get(prog.entry)!, nodes, footprint, assumeMask, successorCache: new Map() };
 }
 
 function unionFootprint(a: Footprint, b: Footprint): Footprint {

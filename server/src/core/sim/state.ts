@@ -76,6 +76,8 @@ export enum TableState {
 }
 export const TABLE_STATE_NAMES = ['unused', 'attached', 'detached', 'deposited', 'rcu-freed', 'freed', 'moved'];
 
+/** Data facts about a folio. Whether it is freed is not a flag: every folio starts allocated and is freed exactly
+ * when its refcount drops to zero. */
 export enum FolioFlag {
   /** Its contents were copied into a new folio by a collapse: later writes to it are lost. */
   Copied = 1,
@@ -84,7 +86,6 @@ export enum FolioFlag {
   /** …and at that time the folio's table was already hidden (PMD cleared and TLB flushed). */
   CheckedUnreachable = 4,
   Uptodate = 8,
-  Freed = 16,
 }
 
 /** Encoding of the thread's last op outcome (program.ts `Outcome`). */
@@ -201,14 +202,14 @@ export function folioName(layout: Layout, f: number, threadNames: string[]): str
   return `new(${threadNames[f - layout.ptes]})`;
 }
 
-export function tableName(layout: Layout, t: number, threadNames: string[]): string {
+export function tableName(t: number, threadNames: string[]): string {
   return t === 0 ? 'T0' : `T(${threadNames[t - 1]})`;
 }
 
 export function describePmd(layout: Layout, v: number, threadNames: string[]): string {
   if (v === PMD_NONE) return 'none';
   if (pmdIsHuge(v)) return `huge(${folioName(layout, pmdFolio(v), threadNames)})`;
-  return `table(${tableName(layout, pmdTableId(v), threadNames)})`;
+  return `table(${tableName(pmdTableId(v), threadNames)})`;
 }
 
 export function describePte(layout: Layout, v: number, threadNames: string[]): string {
@@ -246,7 +247,7 @@ export function summarizeState(layout: Layout, s: State, threadNames: string[]):
     const hider = st === TableState.Detached ? `(hidden by ${who(s[layout.tableHider(t)])})` : '';
     const ptes: string[] = [];
     for (let i = 0; i < layout.ptes; i++) ptes.push(describePte(layout, s[layout.pte(t, i)], threadNames));
-    tables.push(`${tableName(layout, t, threadNames)} ${TABLE_STATE_NAMES[st]}${hider} [${ptes.join(', ')}]`);
+    tables.push(`${tableName(t, threadNames)} ${TABLE_STATE_NAMES[st]}${hider} [${ptes.join(', ')}]`);
   }
   const folios: string[] = [];
   for (let f = 0; f < layout.folios; f++) {
@@ -260,7 +261,7 @@ export function summarizeState(layout: Layout, s: State, threadNames: string[]):
     if (s[layout.folioIsolatedBy(f)]) parts.push(`isolated(${who(s[layout.folioIsolatedBy(f)])})`);
     if (flags & FolioFlag.Copied) parts.push('copied');
     if (flags & FolioFlag.RefChecked) parts.push('refcount-checked');
-    if (flags & FolioFlag.Freed) parts.push('FREED');
+    if (ref === 0) parts.push('FREED');
     folios.push(parts.join(' '));
   }
   const vma = s[layout.vmaAlive] ? '' : ' (VMA gone)';

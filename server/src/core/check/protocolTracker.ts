@@ -1,0 +1,294 @@
+// Follows the collapse protocol along each path of the interpreter: before a call it checks the call's
+// requirements (model/protocol.ts) and the lock order, after it records what the call did to the page-table
+// state; at a call of a summarised function of the same file it checks the requirements the callee could not
+// decide itself. It also keeps, per call site, the lock set and page-table state before and after the call,
+// for hovers and the code lens.
+import type { Expr, Span } from '../cfg/types';
+import { FAMILIES, type ApiRow, type LockFamily } from '../model/api';
+import { lockClassOf, lockRank } from '../model/lockOrder';
+import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '../model/protocol';
+import type { ProtocolVariant } from '../model/protocolMatch';
+import { LOCAL_ONLY, checkRequirement, type Broken, type RequirementKey } from './requirements';
+import { cloneState, type LockRecord, type State } from './state';
+import type { FunctionSummary } from './summary';
+
+type CallExpr = Expr & { kind: 'call' };
+
+export interface ProtocolEnv {
+  usesVmaLocks: boolean;
+  variant: ProtocolVariant;
+}
+
+export interface ProtocolViolation extends Broken {
+  site: Span;
+  /** The call the violation is about, as written. */
+  callText: string;
+}
+
+/** A requirement the function could not decide: its callers check it at their call sites. */
+export interface EntryRequirement {
+  id: RequirementKey;
+  /** What needs it, for messages at the call site: "pmdp_collapse_flush() at line 1150". */
+  via: string;
+  /** Caller locks (keys of globals) the function had released by then: not held when the requirement applies. */
+  released?: string[];
+}
+
+export interface CallSiteRecord {
+  name: string;
+  site: Span;
+  /** Distinct lock/page-table states before and after the call on the paths through it (at most a few). */
+  before: string[];
+  after: string[];
+  /** Requirements decided at this call, with the outcome on at least one path. */
+  checks: { rule: string; ok: boolean }[];
+}
+
+const MAX_SNAPSHOTS = 4;
+
+/** Calls whose result is a PMD value that points to a table: set_pmd_at() must never install one. */
+const TABLE_PMD_VALUES = new Set(['pmdp_collapse_flush', 'pmdp_get_lockless', 'pmdp_huge_get_and_clear', 'pmdp_get']);
+
+export class ProtocolTracker {
+  readonly violations = new Map<string, ProtocolViolation>();
+  readonly entry = new Map<string, EntryRequirement>();
+  readonly callSites = new Map<string, CallSiteRecord>();
+
+  constructor(private readonly env: ProtocolEnv) {}
+
+  /** Checks a call before its effects; returns the state (unchanged). */
+  beforeCall(call: CallExpr, s: State, lockRow: ApiRow | undefined, summary: FunctionSummary | undefined): void {
+    const row = protocolRow(call.callee);
+    if (!row && !lockRow && !summary) return; // a call the protocol knows nothing about
+    const record = this.site(call);
+    snapshot(record.before, s);
+    const releasedByCall = new Set((lockRow?.effects ?? []).filter((e) => e.op === 'release').map((e) => `${e.family}:${e.family}`));
+    const check = (id: RequirementKey, via?: string, extra: { use?: IsolatedUse; decisive?: boolean; gfp?: string; released?: string[] } = {}) => {
+      const released = new Set([...releasedByCall, ...(extra.released ?? [])]);
+      const verdict = checkRequirement(id, { state: s, releasedByCall: released, usesVmaLocks: this.env.usesVmaLocks, variant: this.env.variant, ...extra });
+      if (verdict.kind === 'unknown') {
+        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released));
+        return;
+      }
+      const ok = verdict.kind === 'ok';
+      for (const p of verdict.kind === 'broken' ? verdict.problems : []) {
+        this.report(call, via ? { ...p, message: `${via}: ${p.message}` } : p);
+      }
+      if (verdict.kind === 'broken') for (const p of verdict.problems) record.checks.push({ rule: p.rule, ok });
+    };
+
+    // What the row itself requires.
+    for (const id of row?.requires ?? []) if (id !== 'populate-table') check(id);
+    if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
+    if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp: call.args.map(argText).find((a) => a.includes('GFP')) });
+    if (row?.requires?.includes('populate-table')) this.populateTable(call, s);
+    // Sleeping: a sleeping call, or taking a sleeping lock without try.
+    const sleepingLock = !lockRow?.outcomes && (lockRow?.effects ?? []).some((e) => e.op === 'acquire' && FAMILIES[e.family].sleeps);
+    if (row?.sleeps || sleepingLock) {
+      if (!(row?.requires?.includes('folio-trylock-only') && this.underPageTableLock(s))) check('not-atomic');
+    }
+    if (lockRow && !lockRow.outcomes) this.lockOrder(call, s, lockRow);
+    // What a same-file callee could not decide: decided here, or passed on to our own callers.
+    // (A refcount check reaches a summary only when it was decisive: made with the folio locked.)
+    for (const r of summary?.requires ?? []) {
+      const use = r.id.startsWith('unreachable:') ? r.id.slice('unreachable:'.length) as IsolatedUse : undefined;
+      check(r.id, `${call.callee}() (${r.via})`, { released: r.released, use, decisive: true });
+    }
+  }
+
+  /** The page-table effects of a call (its row), after its lock effects. */
+  afterCall(call: CallExpr, s: State): State {
+    const row = protocolRow(call.callee);
+    let out = s;
+    const setPt = (fact: PtFact, value: string) => {
+      out = out === s ? cloneState(s) : out;
+      out.pt.set(fact, { value, site: call.span, text: call.text });
+    };
+    // Clearing PTEs makes them unreachable only once flushed and synced, and matters only for a table the
+    // path knows is attached: PTEs of a hidden table are not reachable whatever happens to them (D-4).
+    const attachedTable = out.pt.get('mapped')?.value === 'live' && out.pt.get('pmd')?.value !== 'hidden';
+    const clearsPtes = row?.sets?.some((e) => e.fact === 'ptes') ?? false;
+    for (const e of row?.sets ?? []) {
+      if (clearsPtes && !attachedTable && (e.fact === 'ptes' || e.fact === 'flushed' || e.fact === 'synced')) continue;
+      // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
+      if (e.fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') setPt('uptodate', 'early');
+      setPt(e.fact, e.value);
+    }
+    // A range or order spelled with HPAGE_PMD_SIZE/ORDER/NR (`address + HPAGE_PMD_SIZE` for the notifier,
+    // HPAGE_PMD_ORDER for isolate/copy) says the collapse covers the whole PMD.
+    if (row && call.args.some((a) => /(^|[^\w])HPAGE_PMD_(SIZE|ORDER|NR)([^\w]|$)/.test(argText(a)))) setPt('wholePmd', 'yes');
+    // A trylock of the mmap_lock is how khugepaged enters a foreign mm, which may be exiting.
+    if ((call.callee === 'mmap_read_trylock' || call.callee === 'mmap_write_trylock') && out.locks.get('mmap:mmap')?.status === 'held') {
+      setPt('exitChecked', 'no');
+    }
+    if (MAPS_TABLE.has(call.callee)) {
+      const pmdArg = call.args[MAPS_TABLE.get(call.callee)!];
+      // Through &_pmd, the saved value of a hidden table; through the live PMD, its PTEs are reachable.
+      const viaCopy = pmdArg?.kind === 'unary' && pmdArg.op === '&';
+      if (out.pt.get('pmd')?.value !== 'hidden' || !viaCopy) setPt('mapped', viaCopy ? 'copy' : 'live');
+    }
+    if (call.callee === 'pte_unmap' || call.callee === 'pte_unmap_unlock') {
+      if (out.pt.has('mapped') && !out.locks.has('pte_map:pte_map')) {
+        out = out === s ? cloneState(s) : out;
+        out.pt.delete('mapped');
+      }
+    }
+    if (row || this.callSites.has(siteKey(call))) snapshot(this.site(call).after, out);
+    return out;
+  }
+
+  /** A summarised callee's page-table effects on this outcome. */
+  applySummaryPt(call: CallExpr, s: State, pt: [PtFact, string][]): State {
+    if (pt.length === 0) return s;
+    const out = cloneState(s);
+    for (const [fact, value] of pt) {
+      if (fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') out.pt.set('uptodate', { value: 'early', site: call.span, text: call.text });
+      out.pt.set(fact, { value, site: call.span, text: call.text });
+    }
+    return out;
+  }
+
+  /** The mmap_lock taken or dropped by this path (directly or through a callee). */
+  onMmap(op: 'acquire' | 'release', s: State, at: Span, text: string): void {
+    if (op === 'release') {
+      s.pt.set('stale', { value: 'yes', site: at, text });
+      s.pt.delete('exitChecked');
+    }
+  }
+
+  /** `_pmd = pmdp_collapse_flush(...)`: `_pmd` holds a table PMD value. */
+  onAssign(target: string, value: Expr, s: State): State {
+    const isTable = value.kind === 'call' && TABLE_PMD_VALUES.has(value.callee);
+    const key = `pmdval:${target}`;
+    if (!isTable && !s.facts.has(key)) return s;
+    const out = cloneState(s);
+    if (isTable) out.facts.set(key, { eq: 'table' });
+    else out.facts.delete(key); // `_pmd = folio_mk_pmd(...)`: now a huge PMD value
+    return out;
+  }
+
+  /** `if (is_pmd_order(order))`, `if (order == HPAGE_PMD_ORDER)`: whether the collapse covers the whole PMD. */
+  onCondition(e: Expr, taken: boolean, s: State): State {
+    const text = e.kind === 'ident' ? e.name : e.text;
+    const positive = /^is_pmd_order\(|^(\w+)==HPAGE_PMD_ORDER$|^HPAGE_PMD_ORDER==(\w+)$/.test(text);
+    const negative = /^(\w+)!=HPAGE_PMD_ORDER$|^HPAGE_PMD_ORDER!=(\w+)$/.test(text);
+    if (!positive && !negative) return s;
+    const out = cloneState(s);
+    out.pt.set('wholePmd', { value: taken === positive ? 'yes' : 'no', site: e.span, text });
+    return out;
+  }
+
+  /** BACKOFF-RESTORES-PMD: no exit may leave the PMD cleared. */
+  atExit(s: State, exitSpan: Span, label: string): void {
+    const p = s.pt.get('pmd');
+    if (p?.value !== 'hidden') return;
+    const key = `BACKOFF-RESTORES-PMD@${p.site.startRow}`;
+    if (this.violations.has(key)) return;
+    this.violations.set(key, {
+      rule: 'BACKOFF-RESTORES-PMD', site: exitSpan, callText: label,
+      message: `leaves the PMD cleared (by ${p.text} at line ${p.site.startRow + 1}) on this path: restore the same table with pmd_populate() under the PMD lock, or install the huge PMD, before returning`,
+      related: [{ site: p.site, message: 'PMD cleared here' }],
+    });
+  }
+
+  private populateTable(call: CallExpr, s: State): void {
+    const value = call.args[3];
+    if (!value || value.kind !== 'ident' || s.facts.get(`pmdval:${value.name}`)?.eq !== 'table') return;
+    this.report(call, { rule: 'POPULATE-NOT-SET-PMD-AT',
+      message: `installs '${value.name}', a PMD value that points to a PTE table, with set_pmd_at(): use pmd_populate(mm, pmd, pmd_pgtable(${value.name})) to re-attach a table`, related: [] });
+  }
+
+  private lockOrder(call: CallExpr, s: State, lockRow: ApiRow): void {
+    for (const eff of lockRow.effects ?? []) {
+      if (eff.op !== 'acquire') continue;
+      const name = typeof eff.key === 'object' ? argText(call.args[eff.key.arg] ?? call) : '';
+      const taking = lockClassOf(eff.family, eff.role, name.replace(/^&/, ''));
+      if (!taking || taking === 'folio_lock' && this.underPageTableLock(s)) continue; // TRYLOCK-FOLIO-UNDER-PTL says it
+      const inner = [...s.locks.values()].find((l) => {
+        const c = lockClassOf(l.family, l.role, l.name);
+        return l.status === 'held' && c !== undefined && lockRank(c) > lockRank(taking) && !(c === 'vma_write' && taking === 'vma_write');
+      });
+      if (!inner) continue;
+      this.report(call, { rule: 'LOCK-ORDER',
+        message: `takes ${className(taking)} while holding ${describe(inner)} (taken at line ${inner.site.startRow + 1}), which mm/rmap.c orders inside it: an ABBA deadlock with a path that takes them in order; use a trylock with a backoff`,
+        related: [{ site: inner.site, message: `${describe(inner)} taken here` }] });
+    }
+  }
+
+  private underPageTableLock(s: State): boolean {
+    return [...s.locks.values()].some((l) => {
+      const c = lockClassOf(l.family, l.role, l.name);
+      return l.status === 'held' && (c === 'pml' || c === 'ptl' || (l.family === 'anon_vma' && l.mode === 'write'));
+    });
+  }
+
+  private folioLocked(s: State, call: CallExpr): boolean {
+    const arg = call.args[0];
+    const id = arg ? argText(arg).replace(/^&/, '').replace(/->page$/, '') : '';
+    return [...s.locks.values()].some((l) => l.family === 'folio' && l.status === 'held' && (l.name === id || id === ''));
+  }
+
+  private requireAtEntry(id: RequirementKey, via: string, released: string[]): void {
+    if (!this.entry.has(id)) this.entry.set(id, { id, via, ...(released.length ? { released } : {}) });
+  }
+
+  private report(call: CallExpr, p: Broken): void {
+    const key = `${p.rule}@${call.span.startRow}:${call.span.startColumn}`;
+    if (!this.violations.has(key)) this.violations.set(key, { ...p, site: call.span, callText: call.text });
+  }
+
+  private site(call: CallExpr): CallSiteRecord {
+    const key = siteKey(call);
+    let r = this.callSites.get(key);
+    if (!r) this.callSites.set(key, (r = { name: call.callee, site: call.span, before: [], after: [], checks: [] }));
+    return r;
+  }
+}
+
+/** Keys of global locks the caller held on entry and this path has released (plus those passed down). */
+function callerLocksReleased(s: State, already: string[] = []): string[] {
+  const keys = [...s.locks.values()]
+    .filter((l) => l.fromCaller && l.status === 'released' && (FAMILIES[l.family].singleton || /^[a-z_]\w*_lock$/.test(l.name)))
+    .map((l) => l.key);
+  return [...new Set([...already, ...keys])];
+}
+
+/** Calls that map a PTE table, by the index of their PMD argument. */
+const MAPS_TABLE = new Map<string, number>([
+  ['pte_offset_map_lock', 1], ['__pte_offset_map_lock', 1], ['pte_offset_map', 0], ['__pte_offset_map', 0],
+  ['pte_offset_map_nolock', 1], ['pte_offset_map_ro_nolock', 1], ['pte_offset_map_rw_nolock', 1],
+]);
+
+function siteKey(call: CallExpr): string {
+  return `${call.span.startRow}:${call.span.startColumn}`;
+}
+
+function argText(e: Expr): string {
+  return e.kind === 'ident' ? e.name : e.text;
+}
+
+function describe(l: LockRecord): string {
+  return FAMILIES[l.family].singleton ? FAMILIES[l.family].label : `${l.role ?? FAMILIES[l.family].label} '${l.name}'`;
+}
+
+function className(c: string): string {
+  return ({ mmap_lock: 'the mmap_lock', folio_lock: 'a folio lock', vma_write: 'a VMA write lock', i_mmap: 'the i_mmap_rwsem',
+    anon_vma: 'the anon_vma lock', pml: 'the PMD lock', ptl: 'a PTE lock', lru_lock: 'the LRU lock' } as Record<string, string>)[c] ?? c;
+}
+
+/** A compact description of a path's locks and page-table state, for hovers. */
+export function describeState(s: State): string {
+  const locks = [...s.locks.values()]
+    .filter((l) => (FAMILIES[l.family].counting ? l.count > 0 : l.status === 'held'))
+    .map((l) => `${FAMILIES[l.family].singleton ? FAMILIES[l.family].label : l.name}${l.mode ? `:${l.mode === 'write' ? 'W' : 'R'}` : ''}${l.fromCaller ? ' (caller)' : ''}`);
+  const pt = [...s.pt.entries()].filter(([k]) => k !== 'exitChecked').map(([k, v]) => `${k}=${v.value}`);
+  return `locks: ${locks.length ? locks.join(', ') : 'none taken here'}${pt.length ? `; ${pt.join(', ')}` : ''}`;
+}
+
+function snapshot(into: string[], s: State): void {
+  if (into.length >= MAX_SNAPSHOTS) return;
+  const d = describeState(s);
+  if (!into.includes(d)) into.push(d);
+}
+
+export type { LockFamily };
