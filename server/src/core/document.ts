@@ -6,6 +6,7 @@ import { Edit, type Point, type Tree } from 'web-tree-sitter';
 import { FileAnalyzer, type AnalysisOptions, type FunctionReport } from './analysis';
 import { compareFindings, type Finding } from './findings';
 import type { CParser } from './parse/parser';
+import type { ProtocolVariant } from './model/protocolMatch';
 
 export interface TextEdit {
   /** UTF-16 offset of the replaced range's start in the current text. */
@@ -20,6 +21,8 @@ export interface CheckResult {
   functions: FunctionReport[];
   parseMs: number;
   analyzeMs: number;
+  /** The collapse protocol variant the document was checked against. */
+  variant: ProtocolVariant;
 }
 
 export class CDocument {
@@ -75,6 +78,7 @@ export class CDocument {
       functions,
       parseMs: t1 - t0,
       analyzeMs: t2 - t1,
+      variant: this.analyzer.lastVariant,
     };
   }
 

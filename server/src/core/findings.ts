@@ -26,6 +26,18 @@ export interface Finding extends SourceRange {
   /** The C function the finding is in; empty for file-level findings. */
   function: string;
   related: RelatedLocation[];
+  /** Mechanical, safe edits that fix the finding (offered as quick fixes; never applied by mm-review itself). */
+  fixes?: FindingFix[];
+}
+
+/**
+ * A fix as plain data: insert `text` as a new statement on its own line just before the statement at
+ * `before` (the editor layer indents it like that statement).
+ */
+export interface FindingFix {
+  title: string;
+  before: SourceRange;
+  text: string;
 }
 
 /** Stable order for output and comparisons: by position, then rule, then message. */

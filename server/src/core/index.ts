@@ -10,12 +10,19 @@ export type { CheckResult, TextEdit } from './document';
 export type { FunctionReport, AnalysisOptions } from './analysis';
 export { CDocument } from './document';
 export { compareFindings } from './findings';
-export { describeLockCall } from './model/describe';
+export { describeLockCall, describeProtocolCall } from './model/describe';
+export type { ProtocolCallDescription } from './model/describe';
+export { matchProtocol } from './check/protocolMatch';
+export type { ProtocolMatch, ProtocolStepMatch, ProtocolVariant } from './model/protocolMatch';
+export type { CallSiteRecord } from './check/protocolTracker';
+export type { FindingFix } from './findings';
 export { RULES, ruleDocPath } from './rules';
 export { SeriesChecker, FIXED_PREFIX, POST_IMAGE_SCHEME, postImageKey } from './review/seriesCheck';
 export type { SeriesCheckInput, SeriesCheckResult, PatchReport, FileReport, FunctionChange, PostImage } from './review/seriesCheck';
 export type { BaseOptions, BaseSource } from './review/baseResolver';
 export type { HunkStats } from './patch';
+// Protocol diagrams and the simulation behind them, for the language server and the CLI (issue 7).
+export * from './diagram';
 
 /** Files that are patches or mails rather than C: the extensions the editor and the CLI treat as series. */
 export const PATCH_EXTENSIONS = ['.patch', '.diff', '.mbx', '.mbox', '.eml'];

@@ -35,6 +35,8 @@ export function findingsToDiagnostics(findings: Finding[], documentUri: string, 
         location: { uri: r.file ? toUri(r.file) : documentUri, range: toRange(r) },
         message: r.message,
       })),
+      // Quick fixes travel with the diagnostic, so the code action needs no second analysis.
+      ...(f.fixes?.length ? { data: { fixes: f.fixes } } : {}),
     });
   }
   return out;

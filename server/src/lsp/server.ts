@@ -4,6 +4,7 @@
 import {
   DidChangeConfigurationNotification, TextDocumentSyncKind,
   type Connection, type DidChangeConfigurationParams, type DidChangeTextDocumentParams,
+  type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, CodeActionKind,
   type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DocumentSymbol, type DocumentSymbolParams,
   type Hover, type HoverParams, type InitializeParams, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
@@ -19,6 +20,8 @@ import { OpenDocuments, type TrackedDocument } from './documents';
 import { hoverAt } from './hover';
 import { MessageActivity } from './messageActivity';
 import { functionOutline, seriesOutline } from './outline';
+import { quickFixes } from './codeActions';
+import { protocolLenses } from './codeLens';
 import { DEFAULT_SETTINGS, analysisOptions, parseSettings, sameAnalysisOptions, type MmReviewSettings } from './settings';
 
 const SERVER_VERSION = '0.1.0';
@@ -58,6 +61,8 @@ export class MmReviewServer {
     c.onDidChangeConfiguration((p) => this.handle('didChangeConfiguration', () => this.didChangeConfiguration(p)));
     c.onHover((p) => this.handle('hover', () => this.hover(p), null));
     c.onDocumentSymbol((p) => this.handle('documentSymbol', () => this.documentSymbols(p), []));
+    c.onCodeAction((p) => this.handle('codeAction', () => this.codeActions(p), []));
+    c.onCodeLens((p) => this.handle('codeLens', () => this.codeLenses(p), []));
     c.onRequest(postImageRequest, (p) => this.handle('postImage', () => this.postImage(p), null));
     c.onRequest(documentStatsRequest, (p) => this.handle('documentStats', () => this.documentStats(p), null));
     c.onRequest(recheckDocumentRequest, (p) => {
@@ -73,6 +78,8 @@ export class MmReviewServer {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
     };
   }
 
@@ -179,6 +186,19 @@ export class MmReviewServer {
     const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
     if (check?.series) return seriesOutline(check.series, doc.getText().split('\n').length);
     return functionOutline(check?.result?.functions ?? []);
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const doc = this.documents.get(params.textDocument.uri);
+    return doc ? quickFixes(params, doc.getText()) : [];
+  }
+
+  private codeLenses({ textDocument }: CodeLensParams): CodeLens[] {
+    const doc = this.documents.get(textDocument.uri);
+    if (!doc || doc.kind !== 'c') return [];
+    const last = this.checks.get(doc.uri);
+    const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
+    return check?.result ? protocolLenses(doc.uri, check.result) : [];
   }
 
   /** The text of a post-image an open patch's last check reconstructed (its related locations point there). */

@@ -129,6 +129,7 @@ class CfgBuilder {
         const label = s.childForFieldName('label')?.text ?? '';
         const from = this.node('block', spanOf(s));
         this.nodes[from].label = `goto ${label}`;
+        this.nodes[from].braced = s.parent?.type === 'compound_statement';
         this.edge(cur, from);
         this.gotos.push({ from, label, activeGuards: this.activeGuards() });
         return null;
@@ -361,6 +362,7 @@ class CfgBuilder {
   private returnStatement(s: Node, cur: number): null {
     const ret = this.node('return', spanOf(s));
     this.nodes[ret].label = 'return';
+    this.nodes[ret].braced = s.parent?.type === 'compound_statement';
     const value = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
     if (value) this.nodes[ret].returnValue = toExpr(value);
     this.releaseGuards(ret, this.activeGuards(), spanOf(s));

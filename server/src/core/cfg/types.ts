@@ -45,6 +45,8 @@ export interface CfgNode {
   span?: Span;
   /** For goto statements and returns: what a message should call this exit ("goto out", "return"). */
   label?: string;
+  /** The goto/return statement stands in a { } block, so a statement can be inserted before it. */
+  braced?: boolean;
 }
 
 export interface FunctionCfg {

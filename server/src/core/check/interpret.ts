@@ -33,6 +33,8 @@ export interface Interpretation {
   events: LockEvent[];
   complete: boolean;
   statesVisited: number;
+  /** For each goto/return (by `row:column`), the lock keys held on every path that reaches it. */
+  heldAt: Map<string, Set<string>>;
   /** Present when the context asked for the collapse protocol to be followed. */
   protocol?: {
     violations: ProtocolViolation[];
@@ -76,6 +78,7 @@ type Forked = { s: State; v: Value }[];
 
 class Interpreter {
   private readonly exits: ExitState[] = [];
+  private readonly heldAt = new Map<string, Set<string>>();
   private readonly events = new Map<string, LockEvent>();
   private readonly tracked: Tracking;
   private readonly tracker?: ProtocolTracker;
@@ -130,7 +133,7 @@ class Interpreter {
     }
     const t = this.tracker;
     return {
-      exits: this.exits, events: [...this.events.values()], complete, statesVisited: this.statesVisited,
+      exits: this.exits, events: [...this.events.values()], complete, statesVisited: this.statesVisited, heldAt: this.heldAt,
       protocol: t && { violations: [...t.violations.values()], entry: t.entry, callSites: [...t.callSites.values()] },
     };
   }
@@ -140,7 +143,10 @@ class Interpreter {
     if (node.kind === 'noreturn' || node.kind === 'exit') return [];
     let states = [state];
     for (const ev of node.events) states = states.flatMap((s) => this.event(ev, s));
-    if (node.label?.startsWith('goto')) states = states.map((s) => withTrail(s, { label: node.label!, span: node.span! }));
+    if (node.label?.startsWith('goto')) {
+      this.noteHeldAt(node, states);
+      states = states.map((s) => withTrail(s, { label: node.label!, span: node.span!, braced: node.braced }));
+    }
     if (node.kind === 'branch') {
       const out: [number, State][] = [];
       for (const s of states) {
@@ -171,13 +177,25 @@ class Interpreter {
     for (const r of results) {
       let states = [r.s];
       for (const ev of node.events) states = states.flatMap((s) => this.event(ev, s));
+      this.noteHeldAt(node, states);
       for (const s of states) {
         const span = node.span ?? r.s.trail.at(-1)?.span ?? zeroSpan;
         this.tracker?.atExit(s, span, node.label ?? 'return');
-        this.exits.push({ state: withTrail(s, { label: node.label ?? 'return', span }), value: r.v, node });
+        this.exits.push({ state: withTrail(s, { label: node.label ?? 'return', span, braced: node.braced }), value: r.v, node });
       }
     }
     return [];
+  }
+
+  /** Locks held on every path through a goto/return: where a missing unlock can safely be inserted. */
+  private noteHeldAt(node: CfgNode, states: State[]): void {
+    if (!node.span) return;
+    const key = `${node.span.startRow}:${node.span.startColumn}`;
+    for (const s of states) {
+      const held = new Set([...s.locks.values()].filter((l) => l.status === 'held' || l.count > 0).map((l) => l.key));
+      const prev = this.heldAt.get(key);
+      this.heldAt.set(key, prev ? new Set([...prev].filter((k) => held.has(k))) : held);
+    }
   }
 
   private event(ev: CfgEvent, s: State): State[] {

@@ -2,8 +2,8 @@
 // with the same mode; no double acquire; no release without hold. Reported like smatch's "inconsistent
 // returns": the lock, where it was taken, and the exits (with the gotos that led there) that still hold it.
 import type { Span } from '../cfg/types';
-import type { Finding, RelatedLocation } from '../findings';
-import { FAMILIES } from '../model/api';
+import type { Finding, FindingFix, RelatedLocation } from '../findings';
+import { FAMILIES, RELEASE_OF } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
 import { isHeld, type LockRecord, type Value } from './state';
 import { compareValues } from './values';
@@ -79,10 +79,12 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const paths = uniqueExits(leaking);
     const where = paths.map((e) => describeExit(e)).join('; ');
     const what = lockDescription(lock);
-    out.push(make(lock.site,
+    const finding = make(lock.site,
       `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
       `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`,
-      dedupe(paths.flatMap((e) => exitRelated(e, what)))));
+      dedupe(paths.flatMap((e) => exitRelated(e, what))));
+    const fixes = unlockFixes(lock, paths, input.interpretation.heldAt);
+    out.push(fixes.length > 0 ? { ...finding, fixes } : finding);
   }
   return out;
 }
@@ -125,6 +127,45 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
       `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`,
       [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }]));
   }
+  return out;
+}
+
+/**
+ * "Release it before this goto/return": offered only where it is mechanical and safe — the statement
+ * stands in a { } block (not the lone body of an unbraced if), the lock is held on every path reaching it
+ * (so no other path would release it twice), and the release call follows from the acquiring call alone.
+ */
+function unlockFixes(lock: LockRecord, paths: ExitState[], heldAt: Map<string, Set<string>>): FindingFix[] {
+  const call = /^([A-Za-z_]\w*)\((.*)\)$/.exec(lock.siteText);
+  const pair = call && RELEASE_OF[call[1]];
+  if (!call || !pair) return [];
+  const args = splitTopLevel(call[2]);
+  if (pair.args.some((i) => args[i] === undefined)) return [];
+  const text = `${pair.release}(${pair.args.map((i) => args[i]).join(', ')});`;
+  const fixes = new Map<string, FindingFix>();
+  for (const e of paths) {
+    const at = [...e.state.trail].reverse().find((t) => t.label.startsWith('goto')) ?? e.state.trail.at(-1);
+    if (!at?.braced) continue;
+    const key = `${at.span.startRow}:${at.span.startColumn}`;
+    if (!heldAt.get(key)?.has(lock.key) || fixes.has(key)) continue;
+    fixes.set(key, { title: `Add ${text.replace(/;$/, '')} before this ${at.label} (line ${at.span.startRow + 1})`, before: toRange(at.span), text });
+  }
+  return [...fixes.values()];
+}
+
+function splitTopLevel(args: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of args) {
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
   return out;
 }
 

@@ -36,6 +36,8 @@ export interface EntryRequirement {
 
 export interface CallSiteRecord {
   name: string;
+  /** The call as written (normalized). */
+  text: string;
   site: Span;
   /** Distinct lock/page-table states before and after the call on the paths through it (at most a few). */
   before: string[];
@@ -240,7 +242,7 @@ export class ProtocolTracker {
   private site(call: CallExpr): CallSiteRecord {
     const key = siteKey(call);
     let r = this.callSites.get(key);
-    if (!r) this.callSites.set(key, (r = { name: call.callee, site: call.span, before: [], after: [], checks: [] }));
+    if (!r) this.callSites.set(key, (r = { name: call.callee, text: call.text, site: call.span, before: [], after: [], checks: [] }));
     return r;
   }
 }

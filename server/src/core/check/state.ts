@@ -31,6 +31,8 @@ export interface Value {
 export interface TrailStep {
   label: string;
   span: Span;
+  /** The statement stands in a { } block (a fix can insert a statement before it). */
+  braced?: boolean;
 }
 
 /** A page-table fact of the path (model/protocol.ts PtFact), with where it was set. */

@@ -313,6 +313,35 @@ export const PMD_CHANGING_CALLS = new Set([
   'set_pmd_at', 'pmd_populate', 'pmdp_get_and_clear', 'collapse_and_free_pmd',
 ]);
 
+/**
+ * How to release what an acquiring call took, for the "add the missing unlock" quick fix: the release
+ * function and which arguments of the acquiring call it takes. Only pairs where that is all it needs.
+ */
+export const RELEASE_OF: Record<string, { release: string; args: number[] }> = {
+  spin_lock: { release: 'spin_unlock', args: [0] },
+  spin_lock_nested: { release: 'spin_unlock', args: [0] },
+  spin_lock_irq: { release: 'spin_unlock_irq', args: [0] },
+  spin_lock_bh: { release: 'spin_unlock_bh', args: [0] },
+  spin_lock_irqsave: { release: 'spin_unlock_irqrestore', args: [0, 1] },
+  raw_spin_lock: { release: 'raw_spin_unlock', args: [0] },
+  mutex_lock: { release: 'mutex_unlock', args: [0] },
+  down_read: { release: 'up_read', args: [0] },
+  down_write: { release: 'up_write', args: [0] },
+  mmap_read_lock: { release: 'mmap_read_unlock', args: [0] },
+  mmap_read_trylock: { release: 'mmap_read_unlock', args: [0] },
+  mmap_write_lock: { release: 'mmap_write_unlock', args: [0] },
+  mmap_write_trylock: { release: 'mmap_write_unlock', args: [0] },
+  anon_vma_lock_write: { release: 'anon_vma_unlock_write', args: [0] },
+  anon_vma_lock_read: { release: 'anon_vma_unlock_read', args: [0] },
+  i_mmap_lock_write: { release: 'i_mmap_unlock_write', args: [0] },
+  i_mmap_lock_read: { release: 'i_mmap_unlock_read', args: [0] },
+  folio_lock: { release: 'folio_unlock', args: [0] },
+  folio_trylock: { release: 'folio_unlock', args: [0] },
+  mmu_notifier_invalidate_range_start: { release: 'mmu_notifier_invalidate_range_end', args: [0] },
+  rcu_read_lock: { release: 'rcu_read_unlock', args: [] },
+  xas_lock_irq: { release: 'xas_unlock_irq', args: [0] },
+};
+
 /** Calls that never return (a path through them ends without reaching a return). */
 export const NORETURN_FUNCTIONS = new Set([
   'BUG', 'panic', 'do_exit', 'kthread_exit', 'make_task_dead', '__builtin_unreachable', 'unreachable',

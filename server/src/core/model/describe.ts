@@ -1,5 +1,6 @@
 // What a kernel lock call does, in words, for hovers and reports: the API table read aloud.
 import { FAMILIES, apiRow, type LockEffect, type ReturnSpec } from './api';
+import { protocolRow } from './protocol';
 
 /** Markdown lines describing `callee`'s lock effects; empty when it is not a lock call the checker knows. */
 export function describeLockCall(callee: string, args: string[]): string[] {
@@ -49,3 +50,20 @@ const RETURN_WORDS: Record<string, string> = {
   'valid-pointer': 'a valid pointer',
   'error-pointer': 'an error pointer (IS_ERR)',
 };
+
+/** What a protocol call is, for hovers: its title, protocol steps, the paragraph, and the rules it is checked against. */
+export interface ProtocolCallDescription {
+  title: string;
+  steps: string[];
+  doc: string;
+  requires: string[];
+  sleeps: boolean;
+}
+
+export function describeProtocolCall(callee: string): ProtocolCallDescription | undefined {
+  const row = protocolRow(callee);
+  if (!row) return undefined;
+  const steps = [row.steps?.proposed && `step ${row.steps.proposed} of the proposed mTHP protocol`, row.steps?.mainline && `mainline ${row.steps.mainline}`]
+    .filter((x): x is string => !!x);
+  return { title: row.title, steps, doc: row.doc, requires: [...(row.requires ?? []), ...(row.use ? [`unreachable:${row.use}`] : [])], sleeps: !!row.sleeps };
+}
