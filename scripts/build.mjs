@@ -4,6 +4,7 @@
 //   grammars/tree-sitter-c.wasm      taken from the pinned tree-sitter-c npm package (not committed)
 //   dist/{extension,server,cli}.js   CommonJS bundles for Node 20 / the VS Code extension host
 //   dist/*.wasm, dist/queries/*.scm  runtime assets located next to the bundles
+//   dist/webview/diagram.{js,css}    the protocol diagram's page script and stylesheet (browser)
 //
 // Upgrading the grammar: bump tree-sitter-c in package.json, run `npm run build && npm test`; the corpus
 // acceptance tests show whether the new grammar parses kernel C differently.
@@ -42,6 +43,12 @@ const entries = [
   { in: 'server/src/cli.ts', out: 'cli.js' },
   // The simulator's worker thread: runSimulationInWorker() looks for sim-worker.js next to the bundle.
   { in: 'server/src/core/sim/worker.ts', out: 'sim-worker.js' },
+  // The protocol diagram's page script and stylesheet: the webview panel loads them from dist/webview/ (its only
+  // local resource root), and `mm-review report --html` inlines them. Browser code: no Node, no source map.
+  ...['diagram.ts', 'diagram.css'].map((f) => ({
+    in: `client/src/webview/${f}`, out: `webview/${f.replace('.ts', '.js')}`,
+    options: { platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: false },
+  })),
 ];
 await Promise.all(entries.map((e) =>
-  build({ ...common, entryPoints: [join(root, e.in)], outfile: join(dist, e.out), external: e.external ?? [] })));
+  build({ ...common, ...e.options, entryPoints: [join(root, e.in)], outfile: join(dist, e.out), external: e.external ?? [] })));

@@ -4,6 +4,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Checker, PATCH_EXTENSIONS, compareFindings, type Finding, type SeriesCheckResult } from './core';
 import { formatJson, formatSarif, formatText, type OutputFormat } from './cli/format';
+import { report } from './cli/report';
+import { SIMULATE_USAGE, SimulateUsageError, simulateCommand } from './cli/simulate';
 
 const VERSION = '0.1.0';
 const C_EXTENSIONS = new Set(['.c', '.h']);
@@ -143,6 +145,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (command === 'report') return report(rest); // the protocol diagram as an HTML file (cli/report.ts)
+  if (command === 'simulate') return simulateCommand(rest); // the interleaving simulator (cli/simulate.ts)
   if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   return check(rest);
 }
@@ -151,6 +155,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof UsageError) process.stderr.write(`mm-review: ${e.message}\n${USAGE}\n`);
+    else if (e instanceof SimulateUsageError) process.stderr.write(`mm-review simulate: ${e.message}\n${SIMULATE_USAGE}\n`);
     else process.stderr.write(`mm-review: internal error: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 2;
   },

@@ -4,6 +4,8 @@ import { CDocument, type CheckResult } from './document';
 import type { AnalysisOptions } from './analysis';
 import { loadCParser, type CParser } from './parse/parser';
 import { SeriesChecker } from './review/seriesCheck';
+import { threadProgramOf } from './simulation/threadOf';
+import type { ThreadProgram } from './sim/program';
 
 export type { Finding, Severity, RelatedLocation, SourceRange } from './findings';
 export type { CheckResult, TextEdit } from './document';
@@ -21,6 +23,7 @@ export { SeriesChecker, FIXED_PREFIX, POST_IMAGE_SCHEME, postImageKey } from './
 export type { SeriesCheckInput, SeriesCheckResult, PatchReport, FileReport, FunctionChange, PostImage } from './review/seriesCheck';
 export type { BaseOptions, BaseSource } from './review/baseResolver';
 export type { HunkStats } from './patch';
+export type { ThreadProgram } from './sim/program';
 // Protocol diagrams and the simulation behind them, for the language server and the CLI (issue 7).
 export * from './diagram';
 
@@ -53,6 +56,16 @@ export class Checker {
   /** A document to keep open and edit: re-checks reuse the previous tree and per-function results. */
   open(file: string, text: string): CDocument {
     return new CDocument(this.parser, file, text, this.options);
+  }
+
+  /**
+   * The collapse thread of `functionName` in `text`, for the simulator (undefined when there is no such
+   * function). `location` maps document rows to what traces report (patch lines for a patch).
+   */
+  threadProgram(file: string, text: string, functionName: string,
+    location?: (row: number, column: number) => { line: number; column: number }): ThreadProgram | undefined {
+    const reports = this.check({ file, text }).functions;
+    return threadProgramOf(this.parser, text, functionName, reports, location);
   }
 
   /**

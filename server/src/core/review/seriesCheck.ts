@@ -50,6 +50,8 @@ export interface PostImage {
   position: number;
   path: string;
   text: string;
+  /** For each post-image line: the `+` line of the patch file it came from, or undefined for an unchanged line. */
+  patchLines: (number | undefined)[];
 }
 
 export interface SeriesCheckResult {
@@ -127,7 +129,10 @@ export class SeriesChecker {
   private prePost(patchFile: string, position: number, file: SeriesFileResult, postImages: Map<string, PostImage>): Finding[] {
     if (file.preImage === undefined || file.postImage === undefined || !file.apply) return [];
     const key = postImageKey(patchFile, position, file.path);
-    postImages.set(key, { key, patchFile, position, path: file.path, text: file.postImage });
+    postImages.set(key, {
+      key, patchFile, position, path: file.path, text: file.postImage,
+      patchLines: file.apply.lineMap.map((o) => (o.origin === 'patch' ? o.patchLine : undefined)),
+    });
     const before = file.preImage === '' ? [] : this.analyze(file.path, file.preImage).findings;
     const after = this.analyze(file.path, file.postImage);
     const beforeKeys = new Set(before.map(identity));
