@@ -138,10 +138,14 @@ export class FileAnalyzer {
       const cached = this.cache.get(key);
       // A caller's result depends on its callees' summaries, and, through context-sensitive summaries, on
       // their text: both are part of the cache key.
-      const signatureOf = (callees: string[]) =>
-        JSON.stringify(callees.map((c) => [summaries.get(c) ?? null, byName.get(c)?.node.text.length, hashText(byName.get(c)?.node.text ?? '')]), replacer);
+      // The text matters only for callees called with known argument values (their summary for that context
+      // is recomputed from it); for the others the summary says all, so editing a callee's body without
+      // changing its summary does not re-interpret its callers.
+      const signatureOf = (callees: string[], contexts: Map<string, Set<string>>) =>
+        callees.map((c) => `${summaryKey(summaries.get(c))}/${
+          [...(contexts.get(c) ?? [])].some((k) => k !== '') ? hashText(byName.get(c)?.node.text ?? '') : 0}`).join('|');
       let entry: CacheEntry;
-      const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees);
+      const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees, cached.callContexts);
       if (cached && reused) {
         entry = {
           ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow,
@@ -176,7 +180,7 @@ export class FileAnalyzer {
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
           : checked.findings;
         entry = {
-          startRow, callContexts, callees, calleeSignature: signatureOf(callees), findings, callSites: result.protocol?.callSites ?? [],
+          startRow, callContexts, callees, calleeSignature: signatureOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -244,6 +248,16 @@ export class FileAnalyzer {
 
 function cacheKey(file: string, site: FunctionSite): string {
   return `${file}\u0000${site.node.text}`;
+}
+
+const summaryKeys = new WeakMap<FunctionSummary, string>();
+
+/** A summary's identity, computed once per summary object (summaries are not changed once made). */
+function summaryKey(summary: FunctionSummary | undefined): string {
+  if (!summary) return '-';
+  let k = summaryKeys.get(summary);
+  if (k === undefined) summaryKeys.set(summary, (k = String(hashText(JSON.stringify(summary, replacer)))));
+  return k;
 }
 
 /** FNV-1a over the text: cheap identity for cache keys. */
