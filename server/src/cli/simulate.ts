@@ -2,8 +2,10 @@
 // C file (or of the last version of it in a patch series), against the chosen concurrent actors.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Checker, PATCH_EXTENSIONS, type ThreadProgram } from '../core';
-import { ACTOR_NAMES, exportPromela, formatSummary, isActorName, runSimulationInWorker, type ActorName, type SimulationResult } from '../core/sim';
+import {
+  ACTOR_NAMES, Checker, PATCH_EXTENSIONS, exportPromela, formatSummary, isActorName, runSimulationInWorker,
+  type ActorName, type SimulationResult, type ThreadProgram,
+} from '../core';
 
 export const SIMULATE_USAGE = `usage: mm-review simulate [--format text|json] --function NAME --actors a,b,... [--max-states N]
                          [--max-seconds S] [--emit-promela OUT.pml] [--base [PATH=]FILE] [--kernel-tree DIR] FILE

@@ -24,6 +24,10 @@ export type { SeriesCheckInput, SeriesCheckResult, PatchReport, FileReport, Func
 export type { BaseOptions, BaseSource } from './review/baseResolver';
 export type { HunkStats } from './patch';
 export type { ThreadProgram } from './sim/program';
+export {
+  ACTOR_NAMES, exportPromela, formatSummary, isActorName, runSimulation, runSimulationInWorker, simulate,
+} from './sim';
+export type { ActorName, SimulationResult, TraceStep } from './sim';
 // Protocol diagrams and the simulation behind them, for the language server and the CLI (issue 7).
 export * from './diagram';
 
