@@ -11,7 +11,7 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
-import { findFunctions, type FunctionSite } from './parse/functions';
+import { MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
 import { protocolFindings } from './check/protocolFindings';
 import type { CallSiteRecord, ProtocolEnv } from './check/protocolTracker';
 import type { ProtocolVariant } from './model/protocolMatch';
@@ -57,6 +57,7 @@ export interface FunctionReport {
 
 interface CacheEntry {
   startRow: number;
+  endRow: number;
   callSites: CallSiteRecord[];
   /** For each same-file callee: the pointer-argument contexts this function calls it with ('' = unknown). */
   callContexts: Map<string, Set<string>>;
@@ -98,28 +99,55 @@ export class FileAnalyzer {
     // Callees first, so each function is checked with the summaries of the functions it calls.
     const order: FunctionSite[] = [];
     const state = new Map<FunctionSite, 'visiting' | 'done'>();
-    const visit = (site: FunctionSite): void => {
-      if (state.has(site)) return;
-      state.set(site, 'visiting');
+    // Depth-first post-order with an explicit stack: a generated 8,000-deep call chain must not exhaust ours.
+    const calleesOf = (site: FunctionSite): FunctionSite[] => {
+      if (site.tooDeep) return [];
       const cached = this.cache.get(cacheKey(file, site));
-      const callees = cached ? cached.callees : calledFunctions(cfgOf(site));
-      for (const c of callees) {
-        const callee = byName.get(c);
-        if (callee && callee !== site) visit(callee);
-      }
-      state.set(site, 'done');
-      order.push(site);
+      const names = cached ? cached.callees : calledFunctions(cfgOf(site));
+      return names.map((c) => byName.get(c)).filter((c): c is FunctionSite => c !== undefined && c !== site);
     };
-    sites.forEach(visit);
+    for (const root of sites) {
+      if (state.has(root)) continue;
+      const stack: { site: FunctionSite; next: FunctionSite[] }[] = [{ site: root, next: calleesOf(root) }];
+      state.set(root, 'visiting');
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        const callee = top.next.shift();
+        if (callee) {
+          if (!state.has(callee)) {
+            state.set(callee, 'visiting');
+            stack.push({ site: callee, next: calleesOf(callee) });
+          }
+          continue;
+        }
+        state.set(top.site, 'done');
+        order.push(top.site);
+        stack.pop();
+      }
+    }
 
     // Summaries of a callee for the values its pointer arguments carry at a call (context-sensitive), made
     // on demand and shared by all callers in this run.
     const contextual = new Map<string, FunctionSummary | undefined>();
+    const contextCounts = new Map<string, number>();
     const summaryAt = (name: string, pointerArgs: ReadonlyMap<number, Value>): FunctionSummary | undefined => {
       const site = byName.get(name);
       if (!site) return undefined;
+      // Only values the callee's branches look at make a different summary.
+      const tested = testedNames(cfgOf(site));
+      const relevant = new Map([...pointerArgs].filter(([i]) => {
+        const param = site.params[i >= 0 ? i : -1 - i];
+        return param !== undefined && tested.has(i >= 0 ? `*${param}` : param);
+      }));
+      if (relevant.size === 0) return summaries.get(name);
+      pointerArgs = relevant;
       const key = `${name}${JSON.stringify([...pointerArgs])}`;
       if (contextual.has(key)) return contextual.get(key);
+      // A few contexts per callee: a caller looping over many result codes (khugepaged_do_scan() passing
+      // &result) would otherwise re-analyse the callee for each.
+      const count = (contextCounts.get(name) ?? 0) + 1;
+      contextCounts.set(name, count);
+      if (count > MAX_CONTEXTS_PER_CALLEE) return summaries.get(name);
       contextual.set(key, summaries.get(name)); // a recursive call sees the context-free summary
       const cfg = cfgOf(site);
       const entryFacts = contextFacts(site, pointerArgs);
@@ -132,9 +160,19 @@ export class FileAnalyzer {
       return summary;
     };
 
+    // Where each function of the previous text is now: message texts of reused findings quote lines of their
+    // own function and of callees ("alloc_charge_folio() at line 1824"), which may have moved by other amounts.
+    const moves: { oldStart: number; oldEnd: number; delta: number }[] = [];
+    for (const site of sites) {
+      const old = this.cache.get(cacheKey(file, site));
+      if (old) moves.push({ oldStart: old.startRow + 1, oldEnd: old.endRow + 1, delta: site.node.startPosition.row - old.startRow });
+    }
+    const movedLine = (line: number): number => line + (moves.find((m) => m.oldStart <= line && line <= m.oldEnd)?.delta ?? 0);
+
     for (const site of order) {
       const key = cacheKey(file, site);
       const startRow = site.node.startPosition.row;
+      const endRow = site.node.endPosition.row;
       const cached = this.cache.get(key);
       // A caller's result depends on its callees' summaries, and, through context-sensitive summaries, on
       // their text: both are part of the cache key.
@@ -148,12 +186,18 @@ export class FileAnalyzer {
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees, cached.callContexts);
       if (cached && reused) {
         entry = {
-          ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow), startRow,
+          ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow, movedLine), startRow, endRow,
+          summary: startRow === cached.startRow ? cached.summary : shiftSummary(cached.summary, movedLine),
           callSites: shiftCallSites(cached.callSites, startRow - cached.startRow),
+        };
+      } else if (site.tooDeep) {
+        entry = {
+          startRow, endRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          findings: [{ ...limitFinding(file, site, 0), message: `${site.name}() is nested deeper than ${MAX_SYNTAX_DEPTH} levels; mm-review did not analyse it` }],
         };
       } else if (deadline !== undefined && performance.now() > deadline) {
         entry = {
-          startRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          startRow, endRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
         };
       } else {
@@ -180,7 +224,7 @@ export class FileAnalyzer {
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
           : checked.findings;
         entry = {
-          startRow, callContexts, callees, calleeSignature: signatureOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
+          startRow, endRow, callContexts, callees, calleeSignature: signatureOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -250,6 +294,8 @@ function cacheKey(file: string, site: FunctionSite): string {
   return `${file}\u0000${site.node.text}`;
 }
 
+const MAX_CONTEXTS_PER_CALLEE = 4;
+
 const summaryKeys = new WeakMap<FunctionSummary, string>();
 
 /** A summary's identity, computed once per summary object (summaries are not changed once made). */
@@ -289,12 +335,23 @@ function shiftCallSites(sites: CallSiteRecord[], rows: number): CallSiteRecord[]
   return sites.map((c) => ({ ...c, site: { ...c.site, startRow: c.site.startRow + rows, endRow: c.site.endRow + rows } }));
 }
 
-function shiftFindings(findings: Finding[], rows: number): Finding[] {
-  if (rows === 0) return findings;
-  return findings.map((f) => ({
-    ...f, line: f.line + rows, endLine: f.endLine + rows,
-    related: f.related.map((r) => (r.file ? r : { ...r, line: r.line + rows, endLine: r.endLine + rows })),
-  }));
+/** The line numbers a summary's requirements quote ("pmdp_collapse_flush() at line 1150"), after a move. */
+function shiftSummary(summary: FunctionSummary | undefined, movedLine: (line: number) => number): FunctionSummary | undefined {
+  if (!summary) return summary;
+  const requires = summary.requires.map((r) => ({ ...r, via: r.via.replace(/\bline (\d+)/g, (_m, n: string) => `line ${movedLine(Number(n))}`) }));
+  return { ...summary, requires };
+}
+
+function shiftFindings(findings: Finding[], rows: number, movedLine: (line: number) => number): Finding[] {
+  return findings.map((f) => {
+    const message = f.message.replace(/\bline (\d+)/g, (_m, n: string) => `line ${movedLine(Number(n))}`);
+    if (rows === 0 && message === f.message) return f;
+    return {
+      ...f, message, line: f.line + rows, endLine: f.endLine + rows,
+      related: f.related.map((r) => (r.file ? r : { ...r, line: movedLine(r.line), endLine: movedLine(r.endLine) })),
+      ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, before: { ...x.before, line: x.before.line + rows, endLine: x.before.endLine + rows } })) } : {}),
+    };
+  });
 }
 
 function limitFinding(file: string, site: FunctionSite, states: number, timeLimitMs?: number): Finding {
@@ -305,6 +362,28 @@ function limitFinding(file: string, site: FunctionSite, states: number, timeLimi
     severity: 'info', rule: 'ANALYSIS-LIMIT', function: site.name, related: [],
     message: `analysis of ${site.name}() stopped after ${why}; its locks were not checked`,
   };
+}
+
+const testedCache = new WeakMap<FunctionCfg, Set<string>>();
+
+/** Variables (and `*p`) mentioned in the function's branch conditions. */
+function testedNames(cfg: FunctionCfg): Set<string> {
+  let out = testedCache.get(cfg);
+  if (out) return out;
+  out = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'ident') out!.add(e.name);
+    else if (e.kind === 'unary') {
+      if (e.op === '*' && e.arg.kind === 'ident') out!.add(`*${e.arg.name}`);
+      walk(e.arg);
+    } else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+    else if (e.kind === 'call') e.args.forEach(walk);
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+    else if (e.kind === 'assign') walk(e.value);
+  };
+  for (const n of cfg.nodes) if (n.condition) walk(n.condition);
+  testedCache.set(cfg, out);
+  return out;
 }
 
 /** Every call in the CFG, for the call graph. */

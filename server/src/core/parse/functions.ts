@@ -18,6 +18,33 @@ export interface FunctionSite {
   contract: FunctionContract;
   /** Count of ERROR/MISSING nodes inside; a function with them is still analysed. */
   parseProblems: number;
+  /**
+   * Nested deeper than MAX_SYNTAX_DEPTH (thousands of nested blocks or terms, as fuzzers and generated code
+   * produce): not analysed, so that the recursive CFG builder cannot exhaust the stack of the language server.
+   */
+  tooDeep: boolean;
+}
+
+/** Far beyond any real kernel function (khugepaged's deepest is about 40), far below the stack limit. */
+export const MAX_SYNTAX_DEPTH = 400;
+
+/** Whether the syntax tree under `n` is deeper than `limit` (iterative: the tree itself may be very deep). */
+function deeperThan(n: Node, limit: number): boolean {
+  const cursor = n.walk();
+  let depth = 0;
+  try {
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        if (++depth > limit) return true;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || --depth < 0) return false;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 const ANNOTATION_RE = new RegExp(
@@ -47,6 +74,7 @@ function describeFunction(fn: Node): FunctionSite | null {
     if (name) params.push(name.text);
   }
   const body = fn.childForFieldName('body');
+  const tooDeep = body ? deeperThan(body, MAX_SYNTAX_DEPTH) : false;
   const header = fn.text.slice(0, body ? body.startIndex - fn.startIndex : undefined);
   return {
     name: nameNode.text,
@@ -54,7 +82,8 @@ function describeFunction(fn: Node): FunctionSite | null {
     params,
     node: fn,
     contract: { ...annotations(header), returns: returnShape(fn, declarator!) },
-    parseProblems: body ? countProblems(body) : 0,
+    parseProblems: body && !tooDeep ? countProblems(body) : 0,
+    tooDeep,
   };
 }
 
