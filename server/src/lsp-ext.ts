@@ -1,6 +1,7 @@
 // mm-review's additions to the Language Server Protocol, typed once and shared by the server and the VS Code
 // client (rust-analyzer's lsp_ext.ts). Everything else the two exchange is standard LSP.
-import { RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Position } from 'vscode-languageserver-protocol';
+import type { DiagramModel } from './core/diagram/model';
 
 /** The extension's id: the client's id, the settings section, the prefix of commands and custom methods. */
 export const EXTENSION_ID = 'mmReview';
@@ -56,3 +57,61 @@ export interface PostImageParams {
 
 /** The text of a post-image the server reconstructed for an open patch, or null when it no longer has it. */
 export const postImageRequest = new RequestType<PostImageParams, string | null, void>('mmReview/postImage');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Protocol diagrams (issue 7): the static diagram and the simulation of the function at a position, and the
+// messages between the extension and the diagram webview.
+
+export interface FunctionAtParams {
+  uri: string;
+  /** Any position inside the function (for a patch: inside one of its hunks). */
+  position: Position;
+}
+
+export interface ProtocolDiagramResult {
+  /** Absent when there is nothing to draw; `message` then says why. */
+  model?: DiagramModel;
+  message?: string;
+}
+
+/** The protocol steps the checker matched in the function at `position`, as a diagram. */
+export const protocolDiagramRequest = new RequestType<FunctionAtParams, ProtocolDiagramResult, void>('mmReview/protocolDiagram');
+
+export interface SimulateParams extends FunctionAtParams {
+  /** Actor names (the simulator's ACTOR_NAMES). */
+  actors: string[];
+  /** Stop after this many seconds with an `incomplete` verdict (default 30). */
+  maxSeconds?: number;
+  /** Chosen by the client: the server's `mmReview/simulationProgress` notifications carry it. */
+  progressToken?: string;
+}
+
+export interface SimulateResult extends ProtocolDiagramResult {
+  verdict?: 'safe' | 'violation' | 'incomplete';
+  /** The run in words, one line per violation and trace step (for an output channel). */
+  summary?: string;
+}
+
+/**
+ * Simulates the function at `position` against the actors and returns the shortest counterexample as a
+ * diagram. Cancelling the request ($/cancelRequest) stops the search; the answer is then `incomplete`.
+ */
+export const simulateRequest = new RequestType<SimulateParams, SimulateResult, void>('mmReview/simulate');
+
+export interface SimulationProgressParams {
+  progressToken: string;
+  statesExplored: number;
+  /** Every interleaving shorter than this many operations has been explored. */
+  depth: number;
+  seconds: number;
+}
+
+export const simulationProgressNotification = new NotificationType<SimulationProgressParams>('mmReview/simulationProgress');
+
+/** Webview → extension. The webview names a step by index; the extension resolves its location itself. */
+export type DiagramWebviewMessage =
+  | { type: 'ready' }
+  | { type: 'reveal'; step: number };
+
+/** Extension → webview. */
+export type DiagramHostMessage = { type: 'show'; model: DiagramModel };

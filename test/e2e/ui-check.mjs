@@ -1,6 +1,7 @@
 // What the user sees, checked with Playwright in code-server's workbench: the Problems panel lists the
-// LOCK-PAIR finding, the status bar item counts it, the hover explains the lock call, and the command palette
-// lists the commands under "MM Review". Screenshots go to test-results/.
+// LOCK-PAIR finding, the status bar item counts it, the hover explains the lock call, the command palette
+// lists the commands under "MM Review", and the protocol diagram panel draws the function at the cursor and
+// reveals a step's call when it is clicked. Screenshots go to test-results/.
 //
 // run-code-server.mjs --ui-check calls runUiCheck() in its code-server; run alone, this file starts one, and
 // with --vsix it checks a packaged extension installed from that file instead of the repository:
@@ -20,6 +21,13 @@ function markedCall() {
   const lines = readFileSync(join(WORKSPACE, 'lock-leak.c'), 'utf8').split('\n');
   const index = lines.findIndex((l) => l.includes('/* expect: LOCK-PAIR */'));
   return { line: index + 1, column: lines[index].search(/\S/) + 3 };
+}
+
+/** 1-based line and column of the first occurrence of `text` in a workspace file. */
+function lineOf(file, text) {
+  const lines = readFileSync(join(WORKSPACE, file), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(text));
+  return { line: index + 1, column: lines[index].indexOf(text) + 1 };
 }
 
 export async function runUiCheck(server, browser, { installed = false } = {}) {
@@ -87,11 +95,49 @@ export async function runUiCheck(server, browser, { installed = false } = {}) {
       await page.keyboard.press('Escape');
       await page.keyboard.press('F1');
       await page.keyboard.type('MM Review');
-      const titles = ['MM Review: Restart Server', 'MM Review: Show Output', 'MM Review: Re-check Current File'];
+      const titles = ['MM Review: Restart Server', 'MM Review: Show Output', 'MM Review: Re-check Current File',
+        'MM Review: Show Protocol Diagram', 'MM Review: Simulate Function at Cursor'];
       for (const title of titles) await rowWith('.quick-input-list .monaco-list-row', title).waitFor({ timeout: STEP_TIMEOUT });
       await page.screenshot({ path: join(RESULTS, 'ui-command-palette.png') });
       await page.keyboard.press('Escape');
       return titles.join(', ');
+    });
+
+    // The protocol diagram webview: reached through its frames (../shared/EDITOR-HOST.md §iii).
+    const diagram = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const flush = lineOf('collapse-nosync.c', 'pmdp_collapse_flush');
+    await step('the protocol diagram panel shows the lanes and steps of the function at the cursor', async () => {
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type('collapse-nosync.c');
+      await rowWith('.quick-input-list .monaco-list-row', 'collapse-nosync.c').waitFor({ timeout: STEP_TIMEOUT });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: 'collapse-nosync.c' }).waitFor({ timeout: STEP_TIMEOUT });
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(`${flush.line}:${flush.column}`);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('F1');
+      await page.keyboard.type('MM Review: Show Protocol Diagram');
+      await rowWith('.quick-input-list .monaco-list-row', 'MM Review: Show Protocol Diagram').waitFor({ timeout: STEP_TIMEOUT });
+      await page.keyboard.press('Enter');
+      await diagram.locator('.mmd-lane-name', { hasText: 'collapse_huge_page' }).waitFor({ timeout: STEP_TIMEOUT });
+      const steps = await diagram.locator('.mmd-step').count();
+      const missing = await diagram.locator('.mmd-band.is-missing .mmd-band-id').allInnerTexts();
+      if (steps < 10 || !missing.includes('C18')) throw new Error(`${steps} steps, missing bands ${missing.join(', ')}`);
+      await page.screenshot({ path: join(RESULTS, 'ui-diagram.png') });
+      return `lane collapse_huge_page, ${steps} steps, missing step ${missing.join(', ')}`;
+    });
+
+    await step('clicking a diagram step reveals its call in the editor', async () => {
+      await page.keyboard.press('Control+G'); // move the cursor away first, so the reveal is what puts it back
+      await page.keyboard.type('1');
+      await page.keyboard.press('Enter');
+      await diagram.locator('.mmd-step', { hasText: 'pmdp_collapse_flush' }).click();
+      // The reveal keeps the focus in the panel; focusing the editor shows its cursor in the status bar.
+      await page.locator('.tab', { hasText: 'collapse-nosync.c' }).click();
+      const where = rowWith('.statusbar-item', `Ln ${flush.line}, Col`); // Col counts tabs as the tab size
+      await where.waitFor({ timeout: STEP_TIMEOUT });
+      return (await where.innerText()).trim();
     });
   } finally {
     await page.screenshot({ path: join(RESULTS, installed ? 'ui-final-vsix.png' : 'ui-final.png') }).catch(() => {});

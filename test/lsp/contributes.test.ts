@@ -2,7 +2,7 @@
 // under "MM Review", every setting is an `mmReview.*` one with a full-sentence description, and every rule
 // the core reports can be given a severity in `mmReview.severity`.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../server/src/core/rules';
 import { REPO_ROOT } from './lspTestClient';
@@ -15,16 +15,19 @@ interface Setting {
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 const settings: Record<string, Setting> = pkg.contributes.configuration.properties;
-const commandsSource = readFileSync(join(REPO_ROOT, 'client', 'src', 'commands.ts'), 'utf8');
+/** The client's feature modules (commands.ts, diagramPanel.ts, …): each registers its own commands. */
+const clientSource = readdirSync(join(REPO_ROOT, 'client', 'src')).filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(join(REPO_ROOT, 'client', 'src', f), 'utf8')).join('\n');
 
 describe('package.json contributions', () => {
   it('lists every command under "MM Review", and the client registers each', () => {
     const commands: { command: string; category: string }[] = pkg.contributes.commands;
     assert.deepEqual(commands.map((c) => c.command).sort(),
-      ['mmReview.recheckDocument', 'mmReview.restartServer', 'mmReview.showOutput']);
+      ['mmReview.recheckDocument', 'mmReview.restartServer', 'mmReview.showOutput', 'mmReview.showProtocolDiagram',
+        'mmReview.simulateFunction']);
     for (const c of commands) {
       assert.equal(c.category, 'MM Review', c.command);
-      assert.ok(commandsSource.includes(`registerCommand('${c.command}'`), `${c.command} is registered in client/src/commands.ts`);
+      assert.ok(clientSource.includes(`registerCommand('${c.command}'`), `${c.command} is registered in client/src/`);
     }
   });
 

@@ -41,6 +41,11 @@ export class LspTestClient {
     return new LspTestClient(child, connection);
   }
 
+  /** The server process id (the benchmark reads its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async initialize(): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,

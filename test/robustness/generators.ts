@@ -125,33 +125,67 @@ export function pathologicalC(functions: number, branches = 17): string {
   return Array.from({ length: functions }, (_, i) => conditionalLocksFunction(`f${i}`, branches)).join('\n');
 }
 
-/** Hostile C texts (name → text), each a known way to stress a parser or a recursive walk. */
-export function hostileCTexts(): [string, string][] {
-  const depth = 5000;
+/**
+ * Deeply nested C, 5000 levels: a recursive walk over the syntax tree overflows the stack on these
+ * (deepNesting.test.ts).
+ */
+export function deeplyNestedCTexts(depth = 5000): [string, string][] {
   const body = 'spin_lock(&l);\n\tspin_unlock(&l);\n';
   return [
+    [`${depth} nested braces in a function`, `void f(void)\n{\n${'{'.repeat(depth)}${body}${'}'.repeat(depth)}\n}\n`],
+    [`${depth} nested ifs with a lock`, `void f(int c)\n{\n${'if (c) '.repeat(depth)}spin_lock(&l);\n\tspin_unlock(&l);\n}\n`],
+    [`${depth} nested if blocks`, `void f(int c)\n{\n${'if (c) {\n'.repeat(depth)}${body}${'}\n'.repeat(depth)}}\n`],
+    [`${depth} nested parentheses`, `int f(void)\n{\n\treturn ${'('.repeat(depth)}1${')'.repeat(depth)};\n}\n`],
+    [`${depth} nested loops with goto`, `void f(int c)\n{\n${'while (c) {\n'.repeat(depth)}spin_lock(&l);\n\tgoto out;\n${'}\n'.repeat(depth)}out:\n\tspin_unlock(&l);\n}\n`],
+    [`${depth} chained else-ifs`, `void f(int c)\n{\n\tif (c == 0) spin_lock(&l);\n${Array.from({ length: depth }, (_, i) => `\telse if (c == ${i + 1}) spin_lock(&l);\n`).join('')}\tspin_unlock(&l);\n}\n`],
+    [`a sum of ${2 * depth} terms`, `int f(int c)\n{\n\treturn ${Array.from({ length: 2 * depth }, () => 'c').join(' + ')};\n}\n`],
+    // Not nesting in one function but in the call graph: c0() calls c1() … calls c7999().
+    [`a ${Math.round(1.6 * depth)}-deep call chain`, callChain(Math.round(1.6 * depth))],
+  ];
+}
+
+/** Hostile C texts (name → text) that are not deep nesting: huge, empty, binary, unbalanced, recursive. */
+export function hostileCTexts(): [string, string][] {
+  const depth = 5000;
+  return [
     ['empty', ''],
-    ['5000 nested braces in a function', `void f(void)\n{\n${'{'.repeat(depth)}${body}${'}'.repeat(depth)}\n}\n`],
-    ['5000 nested ifs with a lock', `void f(int c)\n{\n${'if (c) '.repeat(depth)}spin_lock(&l);\n\tspin_unlock(&l);\n}\n`],
-    ['5000 nested if blocks', `void f(int c)\n{\n${'if (c) {\n'.repeat(depth)}${body}${'}\n'.repeat(depth)}}\n`],
-    ['5000 nested parentheses', `int f(void)\n{\n\treturn ${'('.repeat(depth)}1${')'.repeat(depth)};\n}\n`],
-    ['5000 nested loops with goto', `void f(int c)\n{\n${'while (c) {\n'.repeat(depth)}spin_lock(&l);\n\tgoto out;\n${'}\n'.repeat(depth)}out:\n\tspin_unlock(&l);\n}\n`],
-    ['5000 chained else-ifs', `void f(int c)\n{\n\tif (c == 0) spin_lock(&l);\n${Array.from({ length: depth }, (_, i) => `\telse if (c == ${i + 1}) spin_lock(&l);\n`).join('')}\tspin_unlock(&l);\n}\n`],
-    ['5000 unbalanced open braces', `void f(void)\n{\n${'{\n'.repeat(depth)}`],
-    ['5000 unbalanced close braces', `void f(void)\n{\n${'}\n'.repeat(depth)}`],
+    [`${depth} unbalanced open braces`, `void f(void)\n{\n${'{\n'.repeat(depth)}`],
+    [`${depth} unbalanced close braces`, `void f(void)\n{\n${'}\n'.repeat(depth)}`],
     ['a 1 MB single line', `void f(void) { ${'spin_lock(&l); spin_unlock(&l); '.repeat(32 * 1024)} }`],
     ['a 1 MB line of one identifier', 'x'.repeat(1 << 20)],
     ['a 200k-line file', Array.from({ length: 200_000 / 5 }, (_, i) => `void f${i}(void)\n{\n\tspin_lock(&l);\n\tspin_unlock(&l);\n}`).join('\n')],
     ['200k empty lines', '\n'.repeat(200_000)],
     ['NUL bytes', '\0'.repeat(65536)],
-    ['NUL bytes inside a function', `void f(void)\n{\n\tspin_lock(&l);\0\0\n\tspin_\0unlock(&l);\n}\n`],
-    ['lone surrogates', `void f(void)\n{\n\tspin_lock(&\ud800l);\n\t/* \udc00 */ spin_unlock(&l);\n}\n`],
-    ['replacement characters (decoded invalid UTF-8)', Buffer.from([0x76, 0x6f, 0x69, 0x64, 0x20, 0xff, 0xfe, 0xc3, 0x28, 0x7b, 0x7d]).toString('utf8')],
+    ['NUL bytes inside a function', 'void f(void)\n{\n\tspin_lock(&l);\0\0\n\tspin_\0unlock(&l);\n}\n'],
+    ['lone surrogates', 'void f(void)\n{\n\tspin_lock(&\ud800l);\n\t/* \udc00 */ spin_unlock(&l);\n}\n'],
+    ['invalid UTF-8 decoded as replacement characters', Buffer.from([0x76, 0x6f, 0x69, 0x64, 0x20, 0xff, 0xfe, 0xc3, 0x28, 0x7b, 0x7d]).toString('utf8')],
+    ['random characters', randomText(prng(5), 200_000)],
+    ['CR-only line ends', 'void f(void)\r{\r\tspin_lock(&l);\r}\r'],
     ['1000 labels and gotos', `void f(int c)\n{\n\tspin_lock(&l);\n${Array.from({ length: 1000 }, (_, i) => `\tif (c == ${i}) goto l${(i * 7919) % 1000};\n`).join('')}${Array.from({ length: 1000 }, (_, i) => `l${i}:\n\tc++;\n`).join('')}\tspin_unlock(&l);\n}\n`],
     ['mutual recursion of 500 functions', Array.from({ length: 500 }, (_, i) => `static void r${i}(void)\n{\n\tspin_lock(&l);\n\tr${(i + 1) % 500}();\n\tspin_unlock(&l);\n}\n`).join('')],
-    ['a 4000-deep call chain', Array.from({ length: 4000 }, (_, i) => `static void c${i}(void)\n{\n\t${i === 3999 ? 'spin_lock(&l)' : `c${i + 1}()`};\n}\n`).join('')],
-    ['a macro soup', `#define X(a) a##a\n#if 1\nvoid f(void) {\n#else\nvoid g(void) {\n#endif\n\tX(spin_lock)(&l);\n}\n`],
+    ['a 4000-deep call chain', callChain(4000)],
+    ['1000 functions with the same name', Array.from({ length: 1000 }, (_, i) => `void f(void)\n{\n\tspin_lock(&l${i});\n}\n`).join('')],
+    ['preprocessor soup', '#define X(a) a##a\n#if 1\nvoid f(void) {\n#else\nvoid g(void) {\n#endif\n\tX(spin_lock)(&l);\n}\n'],
   ];
+}
+
+function callChain(length: number): string {
+  return Array.from({ length }, (_, i) => `static void c${i}(void)\n{\n\t${i === length - 1 ? 'spin_lock(&l)' : `c${i + 1}()`};\n}\n`).join('');
+}
+
+/** Random UTF-16 text, biased towards ASCII and C punctuation. */
+export function randomText(random: Random, length: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < length; i++) {
+    out.push(random.chance(0.8) ? String.fromCharCode(32 + random.int(95)) : random.chance(0.5) ? '\n' : String.fromCharCode(random.int(0x10000)));
+  }
+  return out.join('');
+}
+
+/** A patch whose hunk adds a function with `depth` nested blocks (deepNesting.test.ts). */
+export function deeplyNestedPatch(depth = 5000): string {
+  return 'diff --git a/mm/khugepaged.c b/mm/khugepaged.c\n--- a/mm/khugepaged.c\n+++ b/mm/khugepaged.c\n' +
+    `@@ -1,0 +1,3 @@\n+void f(void)\n+{\n+${'{'.repeat(depth)}spin_lock(&l);${'}'.repeat(depth)}}\n`;
 }
 
 /** Hostile patch texts. */
@@ -162,7 +196,6 @@ export function hostilePatchTexts(): [string, string | Buffer][] {
     ['empty', ''],
     ['NUL bytes', Buffer.alloc(65536)],
     ['a 1 MB added line', hunk(`@@ -1,1 +1,1 @@\n-a\n+${megabyte}\n`)],
-    ['a hunk adding 5000 nested braces', hunk(`@@ -1,0 +1,3 @@\n+void f(void)\n+{\n+${'{'.repeat(5000)}spin_lock(&l);${'}'.repeat(5000)}}\n`)],
     ['200k added lines', hunk(`@@ -0,0 +1,200000 @@\n${'+\tspin_lock(&l);\n'.repeat(200_000)}`)],
     ['huge hunk counts', hunk('@@ -999999999,999999999 +999999999,999999999 @@\n a\n-b\n+c\n')],
     ['negative and empty counts', hunk('@@ --1,-1 +,-0 @@\n a\n')],

@@ -1,5 +1,6 @@
 // What a fuzz worker is asked to run (workerData) and what it reports back. Every plan is deterministic:
 // the same seed gives the same inputs, so a failure's label is enough to replay it.
+import type { Scenario } from '../../server/src/core/sim';
 
 export type FuzzPlan =
   /** Mutations of the real kernel files, each applied as an edit to one open CDocument and analysed. */
@@ -12,11 +13,19 @@ export type FuzzPlan =
   | { suite: 'patch-mutations'; seed: number; count: number; timeLimitMs: number }
   | { suite: 'patch-hostile'; timeLimitMs: number }
   /** Random thread programs for the simulator, valid and invalid, under small budgets. */
-  | { suite: 'sim-random'; seed: number; count: number; maxStates: number };
+  | { suite: 'sim-random'; seed: number; count: number; maxStates: number }
+  /** Given scenarios (a minimal reproduction), each simulated under the given budget. */
+  | { suite: 'sim-scenarios'; scenarios: { label: string; scenario: Scenario }[]; maxStates: number; maxSeconds: number };
+
+export interface WorkerInput {
+  plan: FuzzPlan;
+  /** Cases before this index are built but not run (resuming after a hang). */
+  startAt: number;
+}
 
 export type WorkerMessage =
-  | { type: 'start'; label: string }
-  | { type: 'done'; label: string; error?: string; ms: number }
+  | { type: 'start'; index: number; label: string }
+  | { type: 'done'; index: number; label: string; error?: string; ms: number }
   | { type: 'end' };
 
 /** One input and the check to run on it; `run` throws (an Error or an AssertionError) when a property breaks. */

@@ -10,11 +10,13 @@ import {
 } from 'vscode-languageserver';
 import { Checker, type AnalysisOptions } from '../core';
 import {
-  EXTENSION_ID, documentStatsRequest, postImageRequest, recheckDocumentRequest,
-  type DocumentParams, type DocumentStats, type PostImageParams,
+  EXTENSION_ID, documentStatsRequest, postImageRequest, protocolDiagramRequest, recheckDocumentRequest, simulateRequest,
+  simulationProgressNotification, type DocumentParams, type DocumentStats, type PostImageParams,
 } from '../lsp-ext';
+import { Continuations, functionsCutByTime } from './continuation';
 import { CheckTimes } from './debouncePolicy';
 import { Debouncer } from './debouncer';
+import { DiagramRequests } from './diagram';
 import { checkDocument, pendingStats, type DocumentCheck } from './documentCheck';
 import { OpenDocuments, type TrackedDocument } from './documents';
 import { hoverAt } from './hover';
@@ -39,6 +41,8 @@ export class MmReviewServer {
   /** Analyses are numbered in the order they ran; per document, the number of the one published last. */
   private analysesRun = 0;
   private readonly publishedAnalysis = new Map<string, number>();
+  /** Checks cut short by the time budget continue in another slice (continuation.ts). */
+  private readonly continuations = new Continuations();
   private settings: MmReviewSettings = { ...DEFAULT_SETTINGS };
   /** Settle once the client's settings are in, so the first analysis already uses them. */
   private settingsLoaded: Promise<void> = Promise.resolve();
@@ -48,6 +52,13 @@ export class MmReviewServer {
   private clientPullsConfiguration = false;
   private clientRegistersConfiguration = false;
   private workspaceFolders: string[] = [];
+  /** mmReview/protocolDiagram and mmReview/simulate (diagram.ts). */
+  private readonly diagrams = new DiagramRequests({
+    document: (uri) => this.documents.get(uri),
+    currentCheck: (uri) => this.currentCheck(uri),
+    checker: () => this.checker,
+    progress: (p) => void this.connection.sendNotification(simulationProgressNotification, p),
+  });
 
   constructor(private readonly connection: Connection) {}
 
@@ -68,6 +79,12 @@ export class MmReviewServer {
     c.onRequest(recheckDocumentRequest, (p) => {
       this.activity.noteHandled();
       return this.guardAsync('recheckDocument', () => this.recheckDocument(p), null);
+    });
+    c.onRequest(protocolDiagramRequest, (p) => this.handle('protocolDiagram', () => this.diagrams.protocolDiagram(p),
+      { message: 'Drawing the diagram failed; see the MM Review output.' }));
+    c.onRequest(simulateRequest, (p, token) => {
+      this.activity.noteHandled();
+      return this.guardAsync('simulate', () => this.diagrams.simulate(p, token), { message: 'The simulation failed; see the MM Review output.' });
     });
     c.onShutdown(() => this.debouncer.cancelAll());
     c.listen();
@@ -125,6 +142,7 @@ export class MmReviewServer {
     this.documents.close(textDocument.uri);
     this.checks.delete(textDocument.uri);
     this.publishedAnalysis.delete(textDocument.uri);
+    this.continuations.forget(textDocument.uri);
     this.checkTimes.forget(textDocument.uri);
     void this.connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   }
@@ -177,6 +195,13 @@ export class MmReviewServer {
     const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
     if (!check) return null;
     return hoverAt({ text: doc.getText(), position, diagnostics: check.diagnostics, functions: check.result?.functions ?? [] });
+  }
+
+  /** The check of the document's current version: the last one, or a new one if an edit came since. */
+  private currentCheck(uri: string): DocumentCheck | undefined {
+    const doc = this.documents.get(uri);
+    const last = this.checks.get(uri);
+    return doc && last?.version === doc.version ? last : this.checkNow(uri);
   }
 
   private documentSymbols({ textDocument }: DocumentSymbolParams): DocumentSymbol[] {
@@ -280,7 +305,13 @@ export class MmReviewServer {
     this.connection.console.log(`checked ${uri} v${s.version}: ${s.state}, ${s.findings} findings, ` +
       `${s.functions} functions, parse ${s.parseMs} ms, analysis ${s.analyzeMs} ms; ` +
       `debounce after the next edit ${this.checkTimes.delayFor(uri, this.settings.debounceMs)} ms`);
+    const unfinished = functionsCutByTime(check.result, this.settings.maxStatesPerFunction);
+    if (this.continuations.shouldContinue(uri, check.version, unfinished)) {
+      this.connection.console.log(`continuing the check of ${uri} v${check.version}: the time budget stopped ${unfinished} functions`);
+      this.scheduleCheck(uri, 0);
+    }
   }
+
 
   private dropped(uri: string, version: number | undefined, why: string): void {
     this.connection.console.log(`dropped the check of ${uri} v${version ?? '?'}: ${why}`);

@@ -17,7 +17,10 @@ export interface MmReviewSettings {
   maxDocumentBytes: number;
   /** A kernel tree for patch bases ('' = a workspace folder that looks like one). */
   kernelTree: string;
-  /** Time budget of one analysis of a C text, in milliseconds (0 = none); past it, functions get ANALYSIS-LIMIT. */
+  /**
+   * Time budget of one analysis run of a C text, in milliseconds (0 = none). A run it cuts short continues in
+   * another (continuation.ts); a function that does not fit in one run gets ANALYSIS-LIMIT.
+   */
   analysisTimeLimitMs: number;
   /** States the interpreter may explore per function before it gives up on it (ANALYSIS-LIMIT). */
   maxStatesPerFunction: number;
@@ -28,8 +31,9 @@ export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
   debounceMs: 150,
   maxDocumentBytes: 5 * 1024 * 1024,
   kernelTree: '',
-  // About twice the slowest full check of a real kernel file measured in a freshly started server on a 2-core
-  // machine (docs/benchmarks.md): real files finish, a pathological one stops within about two seconds.
+  // About twice the slowest first check of a real kernel file in a freshly started server on a lightly loaded
+  // 2-core machine (0.45-1.1 s, docs/benchmarks.md): real files finish in one run there, in two on a busy one,
+  // and no run holds the server for much longer than two seconds.
   analysisTimeLimitMs: 2000,
   // The core's own default (check/interpret.ts DEFAULT_MAX_STATES).
   maxStatesPerFunction: 200_000,

@@ -3,14 +3,15 @@
 // the same way; they differ only in how a location is named (a URI, or a path) and placed (patch lines).
 import { detectVariant, type FunctionReport } from '../analysis';
 import { VARIANT_STEPS } from '../model/protocol';
+import type { ProtocolVariant } from '../model/protocolMatch';
 import { ACTORS, formatSummary, type ActorName, type SimulationResult } from '../sim';
-import type { Scenario } from '../sim/scenario';
-import { threadNames } from '../sim/scenario';
+import { threadNames, type Scenario } from '../sim/scenario';
 import { fromProtocolMatch, variantName } from './fromProtocolMatch';
 import { fromSimulation } from './fromSimulation';
 import type { DiagramModel, SourceLocation } from './model';
+import { locationText } from './render';
 import { diagramMatch } from './protocolMatchNotation';
-import { simulationInputFor, type SimulationInput } from './threadProgram';
+import { simulationInputFor, type SimulationInput, type ThreadExtractor } from './threadProgram';
 
 /** An analysed C text (a file, or a patch's post-image) and how to show places in it. */
 export interface AnalysedSource {
@@ -20,6 +21,17 @@ export interface AnalysedSource {
   locate: (at: { line: number; column: number }) => SourceLocation | undefined;
   /** For titles: `mm/khugepaged.c`, or `mm/khugepaged.c after "[PATCH 3/7] …"`. */
   where: string;
+  /** For a patch's post-image: post-image line → the patch line showing it (sources.ts). */
+  patchLines?: Map<number, number>;
+  /** The protocol variant the text was checked against (CheckResult.variant); detected from the text if absent. */
+  variant?: ProtocolVariant;
+}
+
+/** `mm/khugepaged.c, at khugepaged.c:1094` or, in a patch, `… after "[PATCH] …", at 0001-x.patch:40`. */
+function where(fn: FunctionReport, source: AnalysedSource): string {
+  if (!source.patchLines) return `${source.where}, line ${fn.startLine}`;
+  const start = source.locate({ line: fn.startLine, column: 1 });
+  return start ? `${source.where}, at ${locationText(start)}` : source.where;
 }
 
 /** The function whose text contains the 1-based `line`. */
@@ -43,11 +55,11 @@ export function mostProtocolLike(functions: FunctionReport[]): FunctionReport | 
 }
 
 export function staticDiagram(fn: FunctionReport, source: AnalysedSource): DiagramModel {
-  const variant = detectVariant(source.text);
+  const variant = source.variant ?? detectVariant(source.text);
   const match = diagramMatch(fn, variant); // WIRE-PROTOCOL-MATCH (protocolMatchNotation.ts)
   return fromProtocolMatch(match, {
     title: `${fn.name}(): protocol steps`,
-    subtitle: `${source.where}, line ${fn.startLine}. Checked against the ${variantName(variant)}.`,
+    subtitle: `${where(fn, source)}. Checked against the ${variantName(variant)}.`,
     locate: source.locate,
     findings: fn.findings.filter((f) => f.rule !== 'ANALYSIS-LIMIT'),
   });
@@ -58,10 +70,11 @@ export interface PreparedSimulation {
   input: SimulationInput;
 }
 
-/** The scenario to simulate for `fn`, or why there is none. */
-export function prepareSimulation(fn: FunctionReport, source: AnalysedSource, actors: ActorName[]): PreparedSimulation | { message: string } {
+/** The scenario to simulate for `fn`, or why there is none. `extract` is the checker's Checker.threadProgram. */
+export function prepareSimulation(fn: FunctionReport, source: AnalysedSource, actors: ActorName[], extract: ThreadExtractor):
+  PreparedSimulation | { message: string } {
   if (actors.length === 0) return { message: 'Choose at least one concurrent actor to simulate against.' };
-  const input = simulationInputFor(fn, detectVariant(source.text)); // WIRE-THREAD-EXTRACTION (threadProgram.ts)
+  const input = simulationInputFor(fn, source.text, extract); // WIRE-THREAD-EXTRACTION (threadProgram.ts)
   if ('message' in input) return input;
   return { scenario: { program: input.program, actors }, input };
 }
@@ -74,7 +87,7 @@ export function simulationDiagram(fn: FunctionReport, source: AnalysedSource, pr
     threads: threadNames(scenario),
     actorSummaries,
     title: `${fn.name}() against ${scenario.actors.join(', ')}`,
-    subtitle: `${source.where}, line ${fn.startLine}. The shortest interleaving that breaks a rule, if any.`,
+    subtitle: `${where(fn, source)}. The shortest interleaving that breaks a rule, if any.`,
     locate: (step) => {
       const at = input.locate(step);
       return at ? source.locate(at) : undefined;
@@ -84,7 +97,8 @@ export function simulationDiagram(fn: FunctionReport, source: AnalysedSource, pr
 }
 
 /** The text summary of a simulation (the editor's output channel, the CLI's standard output). */
-export function simulationSummary(fnName: string, where: string, actors: string[], result: SimulationResult): string {
+export function simulationSummary(fnName: string, source: AnalysedSource, actors: string[], result: SimulationResult): string {
+  const where = source.where;
   const lines = [
     `Simulation of ${fnName}() in ${where} against ${actors.join(', ')}: ${result.verdict} ` +
       `(${result.statesExplored} states, ${result.seconds.toFixed(2)} s)`,
@@ -95,7 +109,8 @@ export function simulationSummary(fnName: string, where: string, actors: string[
   for (const v of result.violations) {
     lines.push(`  ${v.rule} with ${v.actor} (${v.trace.length} steps): ${v.message}`);
     v.trace.forEach((s, i) => {
-      const at = s.loc ? ` (program line ${s.loc.line})` : '';
+      const place = s.threadIndex === 0 && s.loc ? source.locate(s.loc) : undefined;
+      const at = place ? ` at ${locationText(place)}` : '';
       lines.push(`    ${String(i + 1).padStart(3)}. ${s.thread}: ${s.op}(${(s.args ?? []).join(', ')})${at}`);
     });
     const last = v.trace[v.trace.length - 1];

@@ -22,7 +22,7 @@ export interface FromProtocolMatchOptions {
   /** Where a matched call is shown and revealed; default: its line and column in `file`. */
   locate?: (at: { line: number; column: number }) => SourceLocation | undefined;
   file?: string;
-  /** The function's findings: the first error (else warning) is highlighted on the nearest matched call. */
+  /** The function's findings: the first error (else warning) on a matched call is highlighted there; all others are listed as notes. */
   findings?: DiagramFinding[];
   notes?: string[];
 }
@@ -117,16 +117,11 @@ function stateLines(s: ProtocolStepMatch): string[] {
   ];
 }
 
+/** The first error (else warning) that is on one of the matched calls; findings elsewhere become notes. */
 function highlightOf(lines: number[], findings: DiagramFinding[]): DiagramHighlight | undefined {
-  const finding = findings.find((f) => f.severity === 'error') ?? findings.find((f) => f.severity !== 'info');
-  if (!finding || lines.length === 0) return undefined;
-  // The call on the finding's line, else the last call before it, else the first call.
-  let best = lines.findIndex((l) => l === finding.line);
-  if (best < 0) {
-    let bestLine = -Infinity;
-    lines.forEach((l, i) => { if (l <= finding.line && l > bestLine) { bestLine = l; best = i; } });
-  }
-  return { step: Math.max(best, 0), rule: finding.rule, message: finding.message };
+  const onCall = findings.filter((f) => lines.includes(f.line));
+  const finding = onCall.find((f) => f.severity === 'error') ?? onCall.find((f) => f.severity !== 'info');
+  return finding && { step: lines.indexOf(finding.line), rule: finding.rule, message: finding.message };
 }
 
 function findingNotes(findings: DiagramFinding[], highlight: DiagramHighlight | undefined): string[] {

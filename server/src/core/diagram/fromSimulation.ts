@@ -93,7 +93,8 @@ function locksByLane(summary: StateSummary, lanes: DiagramLane[]): Map<number, s
 function stripValue(key: StripKey, summary: StateSummary, lanes: DiagramLane[]): string {
   switch (key) {
     case 'pmd': return summary.pmd;
-    case 'pte': return summary.tables.join('; ') || 'none';
+    // 'T0 detached(hidden by …)': a space lets the narrow strip cell wrap before the parenthesis.
+    case 'pte': return summary.tables.join('; ').replace(/(\S)\(hidden by /g, '$1 (hidden by ') || 'none';
     case 'tlb': {
       const entries = Object.entries(summary.tlb).map(([thread, e]) => `${thread}: ${e.join(', ')}`);
       return entries.join('; ') || 'no cached entries';
@@ -119,15 +120,17 @@ function describeState(summary: StateSummary, lanes: DiagramLane[]): string[] {
 
 /**
  * Bands follow the collapse thread: each of its calls that PROTOCOL.md §5.1 assigns to a step a–f starts or
- * continues that step's band; other calls and the actors' steps stay in the current band. A step can come
- * back (mainline drops A:W, an `f` call, before it copies, a `d` call): bands are as the trace ran, not
- * sorted.
+ * continues that step's band; other calls and the actors' steps stay in the current band. Step a begins with
+ * mmap_write_lock(): what comes before it (allocation, look-up and revalidation under the read lock) is
+ * "before a", even for calls a–f also uses. A step can come back (mainline drops A:W, an `f` call, before it
+ * copies, a `d` call): bands are as the trace ran, not sorted.
  */
 function bandsOf(trace: TraceStep[], steps: DiagramStep[]): DiagramBand[] {
   const bands: DiagramBand[] = [];
   let current: { id: string; title: string } = BEFORE_A;
+  const aStarts = Math.max(trace.findIndex((s) => s.threadIndex === 0 && s.op === 'mmap_write_lock'), 0);
   trace.forEach((s, i) => {
-    const proposed = s.threadIndex === 0 ? protocolRow(s.op)?.steps?.proposed?.split('/')[0] : undefined;
+    const proposed = s.threadIndex === 0 && i >= aStarts ? protocolRow(s.op)?.steps?.proposed?.split('/')[0] : undefined;
     if (proposed && proposed !== current.id) current = { id: proposed, title: PROPOSED_TITLES.get(proposed) ?? proposed };
     steps[i].band = current.id;
     const last = bands[bands.length - 1];

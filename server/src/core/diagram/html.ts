@@ -14,7 +14,7 @@ export type Attrs = Record<string, string | number | boolean | null | undefined>
 const NAME = /^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?$/i;
 /** Attribute names that would run script or load content: the renderer never emits them. */
 const FORBIDDEN = /^on|^(href|src|srcdoc|style|formaction|xlink:href|action)$/i;
-const VOID = new Set(['br', 'img', 'input', 'meta', 'link', 'hr']);
+const VOID = new Set(['br', 'wbr', 'img', 'input', 'meta', 'link', 'hr']);
 
 export function el(tag: string, attrs: Attrs, ...children: Child[]): Html {
   if (!NAME.test(tag)) throw new Error(`diagram: bad tag name ${tag}`);

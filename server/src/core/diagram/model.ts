@@ -4,6 +4,9 @@
 // lane, the matched calls grouped by protocol step). render.ts turns it into HTML + SVG; nothing here knows
 // of editors or of the DOM.
 
+/** Locations in a patch's post-image are named `mmreview-post:/PATH…` (the editor's read-only post-image documents). */
+export const POST_IMAGE_FILE_PREFIX = 'mmreview-post:';
+
 /** A place in a document, 1-based. `file` is a URI in the editor and a path in the CLI report. */
 export interface SourceLocation {
   file?: string;

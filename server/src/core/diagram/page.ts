@@ -26,7 +26,8 @@ export function makeNonce(): string {
 
 export function contentSecurityPolicy(nonce: string, cspSource?: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('diagram page: the nonce must be base64 from makeNonce()');
-  if (cspSource !== undefined && !/^[^\s;,'"]+$/.test(cspSource)) throw new Error('diagram page: bad cspSource');
+  // The webview's source list (code-server: `'self' https://*.vscode-cdn.net`): sources, never a new directive.
+  if (cspSource !== undefined && !/^[^;,\r\n]+$/.test(cspSource)) throw new Error('diagram page: bad cspSource');
   const source = cspSource ? `${cspSource} ` : '';
   return [
     "default-src 'none'",

@@ -1,19 +1,19 @@
 // Where a line of a patch's post-image is in the patch itself, so that a diagram of a patched function
-// reveals its calls in the patch the reviewer is reading.
-//
-// WIRE-PATCH-LINEMAP: the series checker knows this exactly (SeriesFileResult.apply.lineMap) but does not
-// hand it out with the PostImage. Until it does, the hunks are located in the post-image by their text:
-// exact for hunks that applied exactly or with an offset; a hunk that needed fuzz is not found, and its
-// lines stay in the post-image document. With `PostImage.lineMap` exposed, this file becomes one lookup.
-import { parsePatchFile, type FilePatch } from '../patch';
+// reveals its calls in the patch the reviewer is reading: the `+` lines from the series checker's exact
+// map (PostImage.patchLines); the hunks' context lines by locating each hunk's text in the post-image (exact
+// for hunks that applied exactly or with an offset; a hunk that needed fuzz keeps only its `+` lines).
+// Lines outside every hunk stay in the post-image document.
+import type { FilePatch, PatchFile } from '../patch';
 import type { PostImage, SeriesCheckResult } from '../review/seriesCheck';
 
-/** post-image line (1-based) → patch line (1-based), for the `+` and context lines of the image's hunks. */
-export function postImagePatchLines(patchText: string | Uint8Array, image: PostImage, series: SeriesCheckResult): Map<number, number> {
+/** post-image line (1-based) → patch line (1-based), for the `+` and context lines of the image's hunks; `parsed` is the patch file. */
+export function postImagePatchLines(parsed: PatchFile, image: PostImage, series: SeriesCheckResult): Map<number, number> {
   const report = series.patches.find((p) => p.fileName === image.patchFile && p.position === image.position && p.role === 'patch');
   const out = new Map<number, number>();
+  image.patchLines.forEach((patchLine, i) => {
+    if (patchLine !== undefined) out.set(i + 1, patchLine);
+  });
   if (!report) return out;
-  const parsed = parsePatchFile(patchText, image.patchFile);
   const files = parsed.messages
     .filter((m) => m.startLine >= report.startLine && m.endLine <= report.endLine)
     .flatMap((m) => m.files)
@@ -29,7 +29,9 @@ function placeHunks(file: FilePatch, imageLines: string[], out: Map<number, numb
     if (post.length === 0) continue;
     const start = findBlock(imageLines, post.map((l) => l.text), Math.max(hunk.newStart - 1, 0));
     if (start < 0) continue;
-    post.forEach((l, j) => out.set(start + j + 1, l.line));
+    post.forEach((l, j) => {
+      if (!out.has(start + j + 1)) out.set(start + j + 1, l.line);
+    });
   }
 }
 

@@ -46,7 +46,6 @@ function segment(bar: LockBar, row: number): [number, number] | undefined {
 }
 
 export function railRow(model: DiagramModel, layout: RailLayout, row: number): Html {
-  const step = model.steps[row];
   const parts: Html[] = [];
   layout.lanes.forEach((lane, i) => {
     parts.push(el('line', {
@@ -63,16 +62,24 @@ export function railRow(model: DiagramModel, layout: RailLayout, row: number): H
       class: cls('mmd-bar', `lock-${kind}`, isReadMode(bar.lock) && 'is-read'), x, y: seg[0], width: BAR_W, height: seg[1] - seg[0],
     }));
   }
-  const lane = layout.lanes[step.lane];
-  if (lane) {
-    parts.push(el('rect', {
-      class: cls('mmd-mark', `mmd-lanecolor-${step.lane % 8}`), x: lane.line - 4, y: ROW_H / 2 - 4, width: 8, height: 8, rx: 2,
-    }));
-  }
   return el('svg', {
     class: 'mmd-rail', width: layout.width, viewBox: `0 0 ${layout.width} ${ROW_H}`, preserveAspectRatio: 'none',
     'aria-hidden': 'true', focusable: 'false',
   }, ...parts);
+}
+
+/**
+ * The step's mark in its lane, in its own SVG of fixed height laid over the top of the rail: the rail
+ * stretches with the row, the mark stays square next to the first line of the call.
+ */
+export function railMark(model: DiagramModel, layout: RailLayout, row: number): Html {
+  const step = model.steps[row];
+  const lane = layout.lanes[step.lane];
+  return el('svg', {
+    class: 'mmd-rail-mark', width: layout.width, height: ROW_H, viewBox: `0 0 ${layout.width} ${ROW_H}`, 'aria-hidden': 'true', focusable: 'false',
+  }, lane && el('rect', {
+    class: cls('mmd-mark', `mmd-lanecolor-${step.lane % 8}`), x: lane.line - 5, y: ROW_H / 2 - 5, width: 10, height: 10, rx: 2,
+  }));
 }
 
 /**

@@ -7,10 +7,10 @@
 // still a complete, readable picture.
 import { cls, el, join, type Child, type Html } from './html';
 import {
-  LOCK_KIND_LABELS, lockKind, type DiagramBand, type DiagramModel, type DiagramStep, type LockKind,
+  LOCK_KIND_LABELS, lockKind, POST_IMAGE_FILE_PREFIX, type DiagramBand, type DiagramModel, type DiagramStep, type LockKind,
   type SourceLocation,
 } from './model';
-import { railGap, railHeading, railLayout, railRow, type RailLayout } from './rail';
+import { railGap, railHeading, railLayout, railMark, railRow, type RailLayout } from './rail';
 
 export function renderDiagram(model: DiagramModel): string {
   const layout = railLayout(model);
@@ -39,7 +39,10 @@ function header(model: DiagramModel): Html {
       lane.role === 'actor' && el('span', { class: 'mmd-lane-role' }, ' (actor)'),
       lane.summary && el('span', { class: 'mmd-lane-summary' }, `: ${lane.summary}`)))),
     kinds.length > 0 && el('ul', { class: 'mmd-lock-legend', 'aria-label': 'Lock bars' }, ...kinds.map((k) => lockLegend(k))),
-    model.notes.length > 0 && el('ul', { class: 'mmd-notes' }, ...model.notes.map((n) => el('li', {}, n))),
+    // One note is shown; more (the function's findings, coverage) fold away so the steps stay in view.
+    model.notes.length > 0 && el('details', { class: 'mmd-notes-box', open: model.notes.length === 1 },
+      el('summary', {}, model.notes.length === 1 ? 'Note' : `${model.notes.length} notes`),
+      el('ul', { class: 'mmd-notes' }, ...model.notes.map((n) => el('li', {}, n)))),
   );
 }
 
@@ -54,11 +57,11 @@ function controls(model: DiagramModel): Html {
   const button = (action: string, label: string, keys: string, title: string) =>
     el('button', { type: 'button', class: 'mmd-button', 'data-action': action, 'aria-keyshortcuts': keys, title }, label);
   return el('nav', { class: 'mmd-controls', 'aria-label': 'Trace controls' },
-    button('first', '⏮ First', 'Home', 'First step (Home)'),
+    button('first', '|◀ First', 'Home', 'First step (Home)'),
     button('prev', '◀ Back', 'ArrowLeft', 'Step back (←)'),
     el('span', { class: 'mmd-position', 'aria-live': 'polite' }, `Step 1 of ${model.steps.length}`),
     button('next', 'Forward ▶', 'ArrowRight', 'Step forward (→)'),
-    button('last', 'Last ⏭', 'End', 'Last step (End)'),
+    button('last', 'Last ▶|', 'End', 'Last step (End)'),
     model.highlight && button('highlight', `Go to ${model.highlight.rule}`, 'H', 'The step that breaks the rule (H)'),
   );
 }
@@ -109,7 +112,8 @@ function stepRow(model: DiagramModel, layout: RailLayout, step: DiagramStep): Ht
   const highlighted = model.highlight?.step === i;
   const cells = model.strip.map((row) => {
     const value = row.values[i] ?? '';
-    const changed = i === 0 || value !== (row.values[i - 1] ?? '') || highlighted;
+    // Printed when it changed (always on the racing step); an unknown value ('') is never printed.
+    const changed = value !== '' && (i === 0 || value !== (row.values[i - 1] ?? '') || highlighted);
     return el('span', { class: cls('mmd-cell', `mmd-cell-${row.key}`, changed && 'is-changed'), 'data-label': row.label, title: value || undefined },
       changed ? value : el('span', { class: 'mmd-visually-hidden' }, 'unchanged'));
   });
@@ -119,10 +123,12 @@ function stepRow(model: DiagramModel, layout: RailLayout, step: DiagramStep): Ht
   },
   el('span', { class: 'mmd-num' }, String(i + 1)),
   railRow(model, layout, i),
+  railMark(model, layout, i),
   el('span', { class: 'mmd-call' },
-    lane && (lane.role === 'actor' || model.lanes.length > 1) &&
+    // Actor steps carry the actor's name; the collapse thread's are untagged (its lane is the first column).
+    lane?.role === 'actor' &&
       el('span', { class: cls('mmd-thread', `mmd-lanecolor-${step.lane % 8}`) }, lane.short),
-    ' ', el('code', { class: 'mmd-op' }, step.label),
+    ' ', el('code', { class: 'mmd-op' }, ...callLabel(step)),
     lockDeltas(model, step),
     step.location && el('span', { class: 'mmd-loc' }, locationText(step.location)),
     highlighted && model.highlight && join([
@@ -132,6 +138,12 @@ function stepRow(model: DiagramModel, layout: RailLayout, step: DiagramStep): Ht
   ...cells,
   el('div', { class: 'mmd-state', hidden: true }, stateList(model, step)),
   );
+}
+
+/** The call's label with a line-break opportunity before its arguments (long kernel names in a narrow column). */
+function callLabel(step: DiagramStep): Child[] {
+  if (!step.label.startsWith(`${step.op}(`)) return [step.label];
+  return [step.op, el('wbr', {}), step.label.slice(step.op.length)];
 }
 
 /** `+A:W` for the locks taken at this step, `−pml` for those released (lane-prefixed when another lane's). */
@@ -162,7 +174,7 @@ function detail(model: DiagramModel, current: number): Html {
 /** `khugepaged.c:1181`, from a path, a file: URI or a post-image URI (`mmreview-post:/mm/x.c?KEY`). */
 export function locationText(loc: SourceLocation): string {
   if (!loc.file) return `line ${loc.line}`;
-  const postImage = loc.file.startsWith('mmreview-post:');
+  const postImage = loc.file.startsWith(POST_IMAGE_FILE_PREFIX);
   const path = loc.file.replace(/[?#].*$/, '');
   let name = path.slice(path.lastIndexOf('/') + 1) || path;
   try {

@@ -1,0 +1,107 @@
+// `npm run bench`: every figure of docs/benchmarks.md, measured in one run on this machine, printed as a table,
+// or with `--json` as one JSON object on stdout (progress goes to stderr). Each section is guarded: a section
+// that fails is reported under `errors` and the others still run.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { anchors, type AnchorResult } from './anchors';
+import { EDITED_FILE, requireCorpus, SERIES_BASE } from './corpus';
+import { incrementalEdits, type IncrementalResult } from './incremental';
+import { checkKernelFiles, type KernelFileCheck } from './kernelChecks';
+import { progress, ratio } from './measure';
+import { renderTable } from './report';
+import { checkSeries, type SeriesResult } from './series';
+import { coldStart, seriesInServer, type ColdStart, type SeriesInServer } from './server';
+import { simulatorBench, type SimulatorResult } from './simulator';
+
+/** Edit sites per file in the incremental benchmark (two one-character edits each). */
+const EDIT_SITES = 40;
+/**
+ * Patches edited in the series re-check: the first, one in the middle, the last whose hunks all apply, and
+ * the selftest (no base). As shipped every re-check costs about as much as the full check (docs/benchmarks.md),
+ * so one patch shows it and keeps the run under two minutes.
+ */
+const EDITED_PATCHES = [1, 5, 10, 12];
+const EDITED_PATCHES_AS_SHIPPED = [5];
+
+export interface BenchResult {
+  machine: {
+    cpuModel: string; cores: number; memoryGB: number; node: string; platform: string; date: string;
+    /** 1-minute load average before and after the run: other work on the machine shows up here. */
+    loadAverage: { before: number; after: number };
+  };
+  /** Server process start to the first diagnostics of the ~3,000-line kernel file. */
+  coldCheckMs: number | null;
+  /** The headline incremental figure: EDITED_FILE, edit + analyze. */
+  incrementalEditMs: (IncrementalResult['total'] & { parseMs: IncrementalResult['parse']; analyzeMs: IncrementalResult['analyze']; file: string }) | null;
+  simStatesPerSec: number | null;
+  coldStart: ColdStart | null;
+  kernelFiles: KernelFileCheck[] | null;
+  incremental: IncrementalResult[] | null;
+  series: { shipped: SeriesResult; allImagesCached: SeriesResult | null } | null;
+  server: SeriesInServer | null;
+  simulator: SimulatorResult | null;
+  anchors: AnchorResult | null;
+  ratios: Record<string, number | null>;
+  errors: Record<string, string>;
+  benchSeconds: number;
+}
+
+async function section<T>(name: string, errors: Record<string, string>, run: () => Promise<T> | T): Promise<T | null> {
+  try {
+    return await run();
+  } catch (e) {
+    errors[name] = e instanceof Error ? e.stack ?? e.message : String(e);
+    progress(`${name} FAILED: ${errors[name].split('\n')[0]}`);
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const started = performance.now();
+  const loadBefore = loadavg()[0];
+  requireCorpus();
+  const errors: Record<string, string> = {};
+  // The server's cold start first, before this process has warmed the disk cache for anything else it reads.
+  const cold = await section('coldStart', errors, () => coldStart(3));
+  const kernelFiles = await section('kernelFiles', errors, () => checkKernelFiles(3));
+  const incremental = await section('incremental', errors, async () =>
+    [await incrementalEdits(EDITED_FILE, EDIT_SITES, 1), await incrementalEdits(SERIES_BASE, EDIT_SITES, 2)]);
+  const shipped = await section('series', errors, () => checkSeries(EDITED_PATCHES_AS_SHIPPED));
+  const allImagesCached = shipped ? await section('seriesAllImagesCached', errors, () => checkSeries(EDITED_PATCHES, true)) : null;
+  const server = await section('server', errors, () => seriesInServer());
+  const simulator = await section('simulator', errors, () => simulatorBench());
+  const anchorResult = await section('anchors', errors, () => anchors());
+
+  const headline = incremental?.find((i) => i.file === EDITED_FILE);
+  const kernel = (file: string) => kernelFiles?.find((k) => k.file === file);
+  const recheck = shipped?.recheck.map((k) => k.editMs) ?? [];
+  const result: BenchResult = {
+    machine: {
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30),
+      node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString().slice(0, 10),
+      loadAverage: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 },
+    },
+    coldCheckMs: cold?.spawnToDiagnosticsMs ?? null,
+    incrementalEditMs: headline ? { ...headline.total, parseMs: headline.parse, analyzeMs: headline.analyze, file: headline.file } : null,
+    simStatesPerSec: simulator?.statesPerSec ?? null,
+    coldStart: cold, kernelFiles, incremental, series: shipped ? { shipped, allImagesCached } : null, server, simulator,
+    anchors: anchorResult,
+    ratios: {
+      'incremental edit median / full check (same file)': ratio(headline?.total.median, headline?.fullCheckMs),
+      'incremental edit p95 / full check (same file)': ratio(headline?.total.p95, headline?.fullCheckMs),
+      'cold start to diagnostics / in-process full check (same file)': ratio(cold?.spawnToDiagnosticsMs, kernel(EDITED_FILE)?.medianMs),
+      'series re-check after an edit (median over patches) / full series check': ratio(recheck.length ? [...recheck].sort((a, b) => a - b)[recheck.length >> 1] : null, shipped?.fullCheckMs),
+      'series full check / full check of its base file': ratio(shipped?.fullCheckMs, kernel(SERIES_BASE)?.medianMs),
+      'mm-review / checkpatch.pl on the 12 patches': anchorResult?.series.ratio ?? null,
+      [`mm-review / checkpatch.pl -f on ${EDITED_FILE}`]: anchorResult?.kernelFiles.find((k) => k.input === EDITED_FILE)?.ratio ?? null,
+    },
+    errors,
+    benchSeconds: Math.round((performance.now() - started) / 1000),
+  };
+  process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${renderTable(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

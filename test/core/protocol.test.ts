@@ -1,0 +1,97 @@
+// The protocol rules (../shared/PROTOCOL.md §7) on their fixtures: test/fixtures/protocol/<ID>.c, or
+// <ID>.<what>.c for a second file of the same rule (a file-level property such as the protocol variant differs).
+// Each fixture has violating functions and fixed ones (their names contain "fixed"); a `/* expect: RULE */`
+// comment marks the line where a finding of RULE must start (for a requirement a same-file helper could not
+// decide, the line of the helper's call in the caller).
+//
+// - the findings of the fixture's rule family are exactly the marked ones;
+// - a finding of another rule is allowed only where it is marked, and a marked one must be found;
+// - a fixed function has no finding at all.
+//
+// A failing case here is a place where the checker disagrees with the fixture: fix the checker, not the fixture.
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Checker, RULES, type Finding } from '../../server/src/core';
+import { FIXTURES, REPO_ROOT, expectedMarkers, fixture } from '../helpers';
+
+/** Rules whose findings come together (one broken precondition, several rule IDs at the same call). */
+const FAMILIES: string[][] = [
+  ['TLB-FLUSH-BEFORE-ISOLATED-USE', 'GUP-FAST-SYNC', 'REFCOUNT-CHECK-AFTER-UNREACHABLE', 'COPY-AFTER-UNREACHABLE'],
+];
+
+/** Rules with a page but no protocol fixture: about the input or the analysis, or found by the simulator only. */
+const NOT_PROTOCOL_FIXTURES = new Set(['ANALYSIS-LIMIT', 'PATCH-INPUT', 'MM-COUNTERS']);
+
+function familyOf(rule: string): Set<string> {
+  return new Set(FAMILIES.find((f) => f.includes(rule)) ?? [rule]);
+}
+
+const DIR = join(FIXTURES, 'protocol');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.c')).sort();
+const ruleOfFile = (name: string) => name.slice(0, name.indexOf('.'));
+
+const key = (x: { line: number; rule: string }) => `${x.line}:${x.rule}`;
+const show = (f: Finding) => `${f.line}:${f.rule} in ${f.function}: ${f.message}`;
+
+describe('protocol rules on fixtures (expected findings marked in the source)', () => {
+  let checker: Checker;
+  before(async () => {
+    checker = await Checker.create();
+  });
+
+  it('every rule in RULES has a page under docs/rules/', () => {
+    const missing = Object.keys(RULES).filter((r) => !existsSync(join(REPO_ROOT, 'docs', 'rules', `${r}.md`)));
+    assert.deepEqual(missing, []);
+  });
+
+  it('every protocol rule has a fixture, and every fixture names a rule', () => {
+    const withFixture = new Set(files.map(ruleOfFile));
+    const missing = Object.keys(RULES).filter((r) => !NOT_PROTOCOL_FIXTURES.has(r) && !withFixture.has(r));
+    assert.deepEqual(missing, []);
+    const unknown = [...withFixture].filter((r) => !(r in RULES));
+    assert.deepEqual(unknown, []);
+  });
+
+  for (const name of files) {
+    const rule = ruleOfFile(name);
+    const family = familyOf(rule);
+    describe(name, () => {
+      let findings: Finding[];
+      let markers: { line: number; rule: string }[];
+      let text: string;
+      before(() => {
+        const f = fixture('protocol', name);
+        text = f.text;
+        findings = checker.check({ file: f.path, text }).findings;
+        markers = expectedMarkers(text);
+      });
+
+      it('has a marked violation of its rule and a fixed function', () => {
+        assert.ok(markers.some((m) => m.rule === rule), `no /* expect: ${rule} */ marker`);
+        assert.match(text, /^static [^(]*\bfixed\w*\(/m, 'no function whose name contains "fixed"');
+      });
+
+      it(`reports exactly the marked findings of ${[...family].join(', ')}`, () => {
+        const found = findings.filter((f) => family.has(f.rule)).map(key).sort();
+        const expected = markers.filter((m) => family.has(m.rule)).map(key).sort();
+        const missing = expected.filter((e) => !found.includes(e));
+        const extra = findings.filter((f) => family.has(f.rule) && !expected.includes(key(f))).map(show);
+        assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
+      });
+
+      it('reports other rules only where marked', () => {
+        const expected = markers.filter((m) => !family.has(m.rule)).map(key);
+        const found = findings.filter((f) => !family.has(f.rule));
+        const missing = expected.filter((e) => !found.some((f) => key(f) === e));
+        const extra = found.filter((f) => !expected.includes(key(f))).map(show);
+        assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
+      });
+
+      it('reports nothing in the fixed functions', () => {
+        const inFixed = findings.filter((f) => /fixed/.test(f.function)).map(show);
+        assert.deepEqual(inFixed, []);
+      });
+    });
+  }
+});
