@@ -13,10 +13,11 @@ export function fixture(...parts: string[]): { path: string; text: string } {
 }
 
 /** `/* expect: RULE *\/` markers: the 1-based lines where a finding of RULE must start. */
-export function expectedMarkers(text: string): { line: number; rule: string }[] {
+export function expectedMarkers(text: string, kind: 'expect' | 'known-miss' | 'known-false' = 'expect'): { line: number; rule: string }[] {
   const out: { line: number; rule: string }[] = [];
+  const marker = new RegExp(`(?<![\\w-])${kind}: ([A-Z][A-Z-]+)`, 'g');
   text.split('\n').forEach((l, i) => {
-    for (const m of l.matchAll(/expect: ([A-Z][A-Z-]+)/g)) out.push({ line: i + 1, rule: m[1] });
+    for (const m of l.matchAll(marker)) out.push({ line: i + 1, rule: m[1] });
   });
   return out;
 }

@@ -9,6 +9,11 @@
 // - a fixed function has no finding at all.
 //
 // A failing case here is a place where the checker disagrees with the fixture: fix the checker, not the fixture.
+//
+// Known gaps are pinned, not hidden: `/* known-miss: RULE */` marks a violation the checker does not find yet
+// and `/* known-false: RULE */` a finding it wrongly makes. Both are asserted as they are today (the miss is not
+// reported, the false finding is), so fixing the checker fails this test until the marker becomes `expect:` or
+// is removed. Each is described in the Limits section of docs/rules/<RULE>.md.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,38 +64,49 @@ describe('protocol rules on fixtures (expected findings marked in the source)', 
     describe(name, () => {
       let findings: Finding[];
       let markers: { line: number; rule: string }[];
+      let knownMisses: { line: number; rule: string }[];
+      let knownFalse: { line: number; rule: string }[];
       let text: string;
       before(() => {
         const f = fixture('protocol', name);
         text = f.text;
         findings = checker.check({ file: f.path, text }).findings;
         markers = expectedMarkers(text);
+        knownMisses = expectedMarkers(text, 'known-miss');
+        knownFalse = expectedMarkers(text, 'known-false');
       });
 
       it('has a marked violation of its rule and a fixed function', () => {
-        assert.ok(markers.some((m) => m.rule === rule), `no /* expect: ${rule} */ marker`);
+        assert.ok([...markers, ...knownMisses].some((m) => m.rule === rule), `no /* expect: ${rule} */ marker`);
         assert.match(text, /^static [^(]*\bfixed\w*\(/m, 'no function whose name contains "fixed"');
       });
 
       it(`reports exactly the marked findings of ${[...family].join(', ')}`, () => {
         const found = findings.filter((f) => family.has(f.rule)).map(key).sort();
-        const expected = markers.filter((m) => family.has(m.rule)).map(key).sort();
+        const expected = [...markers, ...knownFalse].filter((m) => family.has(m.rule)).map(key).sort();
         const missing = expected.filter((e) => !found.includes(e));
         const extra = findings.filter((f) => family.has(f.rule) && !expected.includes(key(f))).map(show);
         assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
       });
 
       it('reports other rules only where marked', () => {
-        const expected = markers.filter((m) => !family.has(m.rule)).map(key);
+        const expected = [...markers, ...knownFalse].filter((m) => !family.has(m.rule)).map(key);
         const found = findings.filter((f) => !family.has(f.rule));
         const missing = expected.filter((e) => !found.some((f) => key(f) === e));
         const extra = found.filter((f) => !expected.includes(key(f))).map(show);
         assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
       });
 
-      it('reports nothing in the fixed functions', () => {
-        const inFixed = findings.filter((f) => /fixed/.test(f.function)).map(show);
+      it('reports nothing in the fixed functions (beyond the known false findings)', () => {
+        const pinned = new Set(knownFalse.map(key));
+        const inFixed = findings.filter((f) => /fixed/.test(f.function) && !pinned.has(key(f))).map(show);
         assert.deepEqual(inFixed, []);
+      });
+
+      it('still has its known gaps (a fixed gap: turn its known-miss into expect, drop its known-false)', () => {
+        const nowFound = knownMisses.filter((m) => findings.some((f) => key(f) === key(m))).map(key);
+        const goneFalse = knownFalse.filter((m) => !findings.some((f) => key(f) === key(m))).map(key);
+        assert.deepEqual({ nowFound, goneFalse }, { nowFound: [], goneFalse: [] });
       });
     });
   }

@@ -19,7 +19,7 @@ describe('robustness: simulator', function () {
   // MAX_FUSED_STEPS = 64 without noticing a cycle, and each step of __collapse_huge_page_copy has two
   // alternatives (the copy succeeds or fails), so one transition expands 2^64 paths; maxStates and maxSeconds
   // are only looked at between transitions. Found by the random programs above (program 129, seed 99).
-  it('core bug: a program whose independent op loops to itself stops within its budget', async () => {
+  it('a program whose independent op loops to itself stops within its budget', async () => {
     const program = { name: 'copy loop', entry: 0, nodes: [{ id: 0, op: '__collapse_huge_page_copy', succ: [0] }] };
     const report = await runFuzzPlan({
       suite: 'sim-scenarios', scenarios: [{ label: 'a self-looping __collapse_huge_page_copy, no actors', scenario: { program, actors: [] } }],

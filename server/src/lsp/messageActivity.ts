@@ -20,8 +20,11 @@ export class MessageActivity {
   async settled(maxTurns = 50): Promise<void> {
     for (let turn = 0; turn < maxTurns; turn++) {
       const before = this.handled;
-      // A timer, not setImmediate: timers run after the poll phase, where newly arrived bytes are read and
-      // queued, and after the check phase, where vscode-jsonrpc dispatches the next queued message.
+      // setImmediate first: it runs in the check phase, after this loop iteration's poll phase has read the bytes
+      // that arrived. A timer alone is not enough: after a long synchronous check, libuv's next iteration runs
+      // its timers *before* polling, so the turn would end with nothing read. Then a timer: it runs after the
+      // check phase in which vscode-jsonrpc dispatches the message it queued during the poll.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (this.handled === before) return;
     }

@@ -5,6 +5,7 @@
 // for hovers and the code lens.
 import type { Expr, Span } from '../cfg/types';
 import { FAMILIES, type ApiRow, type LockFamily } from '../model/api';
+import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, lockRank } from '../model/lockOrder';
 import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '../model/protocol';
 import type { ProtocolVariant } from '../model/protocolMatch';
@@ -82,11 +83,14 @@ export class ProtocolTracker {
     // What the row itself requires.
     for (const id of row?.requires ?? []) if (id !== 'populate-table') check(id);
     if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
-    if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp: call.args.map(argText).find((a) => a.includes('GFP')) });
+    const gfp = row?.allocates ? call.args.map(argText).find((a) => a.includes('GFP')) : undefined;
+    if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp });
     if (row?.requires?.includes('populate-table')) this.populateTable(call, s);
     // Sleeping: a sleeping call, or taking a sleeping lock without try.
     const sleepingLock = !lockRow?.outcomes && (lockRow?.effects ?? []).some((e) => e.op === 'acquire' && FAMILIES[e.family].sleeps);
-    if (row?.sleeps || sleepingLock) {
+    // An allocation sleeps only through direct reclaim: GFP_ATOMIC / GFP_NOWAIT are fine under a spinlock.
+    const callSleeps = row?.sleeps && !(row.allocates && !mayDirectReclaim(gfp));
+    if (callSleeps || sleepingLock) {
       if (!(row?.requires?.includes('folio-trylock-only') && this.underPageTableLock(s))) check('not-atomic');
     }
     if (lockRow && !lockRow.outcomes) this.lockOrder(call, s, lockRow);

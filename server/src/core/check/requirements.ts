@@ -5,6 +5,7 @@
 // summary, checked again at every call site.
 import type { Span } from '../cfg/types';
 import { FAMILIES, type LockFamily } from '../model/api';
+import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, type LockClassId } from '../model/lockOrder';
 import type { IsolatedUse, PtFact, RequirementId } from '../model/protocol';
 import type { ProtocolVariant } from '../model/protocolMatch';
@@ -98,7 +99,7 @@ function notAtomic(ctx: RequirementContext): Verdict {
 }
 
 function noReclaimUnderRmap(ctx: RequirementContext): Verdict {
-  if (ctx.gfp && /NOWAIT|ATOMIC|__GFP_NORETRY|GFP_NOIO\b/.test(ctx.gfp) && !/GFP_KERNEL|GFP_TRANSHUGE/.test(ctx.gfp)) return OK;
+  if (!mayDirectReclaim(ctx.gfp)) return OK;
   const rmap = heldOf(ctx, (l) => l.family === 'anon_vma' || l.family === 'i_mmap');
   if (rmap.length === 0) return UNKNOWN;
   const [l] = rmap;

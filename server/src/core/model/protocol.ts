@@ -161,6 +161,12 @@ export const PROTOCOL_API: ProtocolRow[] = [
     doc: 'Copies one page; returns > 0 on a hardware memory error. The source must be unreachable: a CPU with a stale TLB entry or a GUP-fast reference could still write to it after the copy, and the write would be lost.' },
   { name: 'copy_user_highpage', title: 'copy one page', steps: { proposed: 'd' }, use: 'copy', requires: ['walkers-excluded'], sets: [set('copied', 'yes')],
     doc: 'Copies one page; the source must be unreachable by writers.' },
+  // The pte_none() slots of __collapse_huge_page_copy(): the new folio's page is zeroed instead of copied, and
+  // that fills the folio as much as a copy does (so a later __folio_mark_uptodate() is after the "copy").
+  { name: 'clear_user_highpage', title: 'zero one page of the new folio', steps: { mainline: 'C24', proposed: 'd' }, sets: [set('copied', 'yes')],
+    doc: 'Zeroes a page of the new folio where the old PTE was none; counts as filling the folio, like a copy.' },
+  { name: 'clear_highpage', title: 'zero one page of the new folio', sets: [set('copied', 'yes')],
+    doc: 'Zeroes a page of the new folio; counts as filling the folio, like a copy.' },
   { name: 'ptep_clear', title: 'clear a PTE (no flush)', steps: { mainline: 'C24', proposed: 'd' },
     requires: ['pte-lock-or-isolated', 'notifier-open'], sets: CLEARED_UNFLUSHED,
     doc: 'PTE → none without a TLB flush: CPUs may keep using the old translation until a flush.' },

@@ -97,8 +97,15 @@ export function moveTo(sc: CompiledScenario, s: State, t: number, pc: number, in
   return { state: next, violations: x.violations };
 }
 
-/** Longest run of independent steps fused into one transition (guards against loops of independent ops). */
+/** Longest run of independent steps fused into one transition. */
 const MAX_FUSED_STEPS = 64;
+/**
+ * Most transitions one fused expansion may produce. Each independent op with k alternatives multiplies the
+ * fused paths by k, so a long run of branching independent ops would otherwise expand exponentially inside a
+ * single call, out of reach of the search's state and time budgets; past this the run is cut and the search
+ * continues it from the stored states.
+ */
+const MAX_FUSED_TRANSITIONS = 256;
 
 /**
  * The transitions of thread `t` from state `s`. Without reduction, each transition is one op. With reduction,
@@ -106,7 +113,8 @@ const MAX_FUSED_STEPS = 64;
  * independent: [indep*, visible]. Independent ops commute with everything the other threads can do, so running
  * them right before the thread's next visible op instead of interleaving them loses no reachable behaviour, and
  * the number of steps to reach any state is unchanged (see search.ts). The run also ends early when an op is
- * blocked, the thread ends, or a rule is broken.
+ * blocked, the thread ends, a rule is broken, the run would revisit one of its own ops (a loop), or the
+ * expansion reaches MAX_FUSED_TRANSITIONS.
  */
 export function threadTransitions(sc: CompiledScenario, s: State, t: number, reduce: boolean, out: Transition[]): void {
   const thread = sc.threads[t];
@@ -132,7 +140,12 @@ export function threadTransitions(sc: CompiledScenario, s: State, t: number, red
         const moved = moveTo(sc, done.state, t, nextPc, nexts.length === 1);
         const path = [...steps, { thread: t, node: pc, alt, next: nextPc }];
         if (moved.violations.length) out.push({ state: moved.state, steps: path, violations: moved.violations });
-        else if (reduce && node.independent && nextPc >= 0 && path.length < MAX_FUSED_STEPS) extend(moved.state, path);
+        else if (reduce && node.independent && nextPc >= 0 && path.length < MAX_FUSED_STEPS &&
+          out.length < MAX_FUSED_TRANSITIONS && !path.some((step) => step.node === nextPc)) {
+          // A loop of independent ops (nextPc already on this run) ends the run: the search's visited set
+          // terminates it, which fusing would not.
+          extend(moved.state, path);
+        }
         else out.push({ state: moved.state, steps: path, violations: [] });
       }
     });
