@@ -8,10 +8,11 @@ import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import {
   protocolDiagramRequest, simulateRequest, simulationProgressNotification, type SimulationProgressParams,
 } from '../../server/src/lsp-ext';
-import { FIXTURES } from '../helpers';
+import { FIXTURES, REPO_ROOT } from '../helpers';
 import { LspTestClient } from '../lsp/lspTestClient';
 
-const NOSYNC = join(FIXTURES, 'diagram', 'collapse-nosync.c');
+// The same file the end-to-end panel test opens in its workspace: one copy of the fixture.
+const NOSYNC = join(REPO_ROOT, 'test', 'e2e', 'workspace', 'collapse-nosync.c');
 const HOSTILE = join(FIXTURES, 'diagram', 'hostile.patch');
 
 /** 0-based line of the first line containing `text`. */

@@ -13,7 +13,8 @@ import { activeContent, launchChromium, tripwires } from './browser';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const RESULTS = join(REPO_ROOT, 'test-results');
-const NOSYNC = join(FIXTURES, 'diagram', 'collapse-nosync.c');
+// The same file the end-to-end panel test opens in its workspace: one copy of the fixture.
+const NOSYNC = join(REPO_ROOT, 'test', 'e2e', 'workspace', 'collapse-nosync.c');
 const HOSTILE = join(FIXTURES, 'diagram', 'hostile.patch');
 
 function report(...args: string[]): { status: number | null; stdout: string; stderr: string } {
