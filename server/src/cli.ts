@@ -2,7 +2,7 @@
 // Exit status: 0 without error-level findings, 1 with, 2 when the input cannot be used (the message says why).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { Checker, PATCH_EXTENSIONS, compareFindings, type Finding, type SeriesCheckResult } from './core';
+import { Checker, PATCH_EXTENSIONS, PROTOCOL_VARIANTS, compareFindings, type Finding, type ProtocolVariant, type SeriesCheckResult } from './core';
 import { formatJson, formatSarif, formatText, type OutputFormat } from './cli/format';
 import { report } from './cli/report';
 import { SIMULATE_USAGE, SimulateUsageError, simulateCommand } from './cli/simulate';
@@ -10,7 +10,8 @@ import { SIMULATE_USAGE, SimulateUsageError, simulateCommand } from './cli/simul
 const VERSION = '0.1.0';
 const C_EXTENSIONS = new Set(['.c', '.h']);
 
-const USAGE = `usage: mm-review check [--format text|json|sarif] [--base [REPO/PATH=]FILE]... [--kernel-tree DIR] PATH...
+const USAGE = `usage: mm-review check [--format text|json|sarif] [--base [REPO/PATH=]FILE]... [--kernel-tree DIR]
+                       [--protocol auto|mainline|proposed-mthp|merged-mthp] PATH...
 
 Checks kernel C files (directories are searched for .c and .h files) and patch series (.patch, .diff, .mbx,
 .mbox, .eml: all patch files given form one series, in k/N order) against the khugepaged collapse locking
@@ -19,6 +20,7 @@ protocol and prints the findings; patch findings are reported on the patch files
   --base FILE            the pre-series text of the patched C file (e.g. a kernel's mm/khugepaged.c)
   --base PATH=FILE       the same for the repository path PATH (repeatable)
   --kernel-tree DIR      a kernel tree: its git objects give exact pre-images (index lines), its files bases
+  --protocol VARIANT     the collapse protocol to check against (default auto: chosen per file from its text)
 
 Exit status: 0 no error-level finding, 1 error-level findings, 2 unusable input.`;
 
@@ -29,10 +31,11 @@ interface CheckArgs {
   paths: string[];
   baseFiles: Map<string, string>;
   kernelTree?: string;
+  protocolVariant: ProtocolVariant | 'auto';
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const args: CheckArgs = { format: 'text', paths: [], baseFiles: new Map() };
+  const args: CheckArgs = { format: 'text', paths: [], baseFiles: new Map(), protocolVariant: 'auto' };
   const value = (a: string, i: number): [string, number] => {
     if (a.includes('=') && a.startsWith('--') && a.indexOf('=') < a.length) return [a.slice(a.indexOf('=') + 1), i];
     if (argv[i + 1] === undefined) throw new UsageError(`${a} needs a value`);
@@ -58,6 +61,13 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       i = next;
       if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`--kernel-tree: '${v}' is not a directory`);
       args.kernelTree = v;
+    } else if (flag === '--protocol') {
+      const [v, next] = value(a, i);
+      i = next;
+      if (v !== 'auto' && !(PROTOCOL_VARIANTS as readonly string[]).includes(v)) {
+        throw new UsageError(`--protocol: unknown variant '${v}' (auto, ${PROTOCOL_VARIANTS.join(', ')})`);
+      }
+      args.protocolVariant = v as ProtocolVariant | 'auto';
     } else if (a.startsWith('-')) {
       throw new UsageError(`unknown option '${a}'`);
     } else {
@@ -94,7 +104,7 @@ function expandPaths(paths: string[]): string[] {
 async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const files = expandPaths(args.paths);
-  const checker = await Checker.create();
+  const checker = await Checker.create({ protocolVariant: args.protocolVariant });
   const findings: Finding[] = [];
   const patches = files.filter((f) => PATCH_EXTENSIONS.includes(extname(f)));
   for (const file of files.filter((f) => !patches.includes(f))) {

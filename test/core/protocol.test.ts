@@ -58,6 +58,18 @@ describe('protocol rules on fixtures (expected findings marked in the source)', 
     assert.deepEqual(unknown, []);
   });
 
+  it('checks against the protocol variant it is told to use when the text does not show it', async () => {
+    // The hunk-without-its-base case: nothing in the text says mTHP, so 'auto' checks it as mainline and misses
+    // the v5 unlock while the table is hidden (the known-miss of the fixture); the option names the protocol.
+    const f = fixture('protocol', 'HIDDEN-TABLE-RMAP-EXCLUSION.no-variant-marker.c');
+    const [miss] = expectedMarkers(f.text, 'known-miss');
+    const told = await Checker.create({ protocolVariant: 'merged-mthp' });
+    const result = told.check({ file: f.path, text: f.text });
+    assert.equal(result.variant, 'merged-mthp');
+    assert.ok(result.findings.some((x) => key(x) === key(miss)), result.findings.map(show).join('\n'));
+    assert.equal(checker.check({ file: f.path, text: f.text }).variant, 'mainline');
+  });
+
   for (const name of files) {
     const rule = ruleOfFile(name);
     const family = familyOf(rule);

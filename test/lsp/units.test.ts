@@ -2,7 +2,7 @@
 // settings validation (a bad settings.json must fall back to defaults, not break analysis).
 import * as assert from 'node:assert/strict';
 import { offsetAt } from '../../server/src/lsp/positions';
-import { DEFAULT_SETTINGS, analysisOptions, parseSettings } from '../../server/src/lsp/settings';
+import { DEFAULT_SETTINGS, analysisOptions, parseSettings, sameAnalysisOptions } from '../../server/src/lsp/settings';
 
 describe('offsetAt (LSP position → UTF-16 offset)', () => {
   const at = (text: string, line: number, character: number) => offsetAt(text, { line, character });
@@ -39,10 +39,21 @@ describe('parseSettings', () => {
   it('reads the analysis limits, 0 meaning no time limit, and rejects nonsense', () => {
     const warnings: string[] = [];
     const s = parseSettings({ analysisTimeLimitMs: 0, maxStatesPerFunction: 5000.7 }, (m) => warnings.push(m));
-    assert.deepEqual(analysisOptions(s), { timeLimitMs: undefined, maxStatesPerFunction: 5000 });
+    assert.deepEqual(analysisOptions(s), { timeLimitMs: undefined, maxStatesPerFunction: 5000, protocolVariant: 'auto' });
     const bad = parseSettings({ analysisTimeLimitMs: -5, maxStatesPerFunction: 'many' }, (m) => warnings.push(m));
-    assert.deepEqual(analysisOptions(bad), { timeLimitMs: DEFAULT_SETTINGS.analysisTimeLimitMs, maxStatesPerFunction: DEFAULT_SETTINGS.maxStatesPerFunction });
+    assert.deepEqual(analysisOptions(bad), { timeLimitMs: DEFAULT_SETTINGS.analysisTimeLimitMs, maxStatesPerFunction: DEFAULT_SETTINGS.maxStatesPerFunction, protocolVariant: 'auto' });
     assert.equal(warnings.length, 2);
+  });
+
+  it('reads the protocol variant, rejecting unknown names, and a changed variant needs a new checker', () => {
+    const warnings: string[] = [];
+    const merged = parseSettings({ protocolVariant: 'merged-mthp' }, (m) => warnings.push(m));
+    assert.equal(analysisOptions(merged).protocolVariant, 'merged-mthp');
+    assert.equal(parseSettings({ protocolVariant: 'mthp' }, (m) => warnings.push(m)).protocolVariant, 'auto');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /protocolVariant must be one of auto, mainline, proposed-mthp, merged-mthp/);
+    assert.equal(sameAnalysisOptions(analysisOptions(merged), analysisOptions(DEFAULT_SETTINGS)), false);
+    assert.equal(sameAnalysisOptions({ maxStatesPerFunction: 200_000, protocolVariant: 'auto' }, { maxStatesPerFunction: 200_000 }), true);
   });
 
   it('reads a missing section (null from workspace/configuration) as the defaults', () => {

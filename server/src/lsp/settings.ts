@@ -1,7 +1,7 @@
 // The `mmReview.*` settings the server reads (package.json `contributes.configuration` describes them to the
 // user). Values come from the client and are validated here, so a typo in settings.json falls back to the
 // default instead of breaking analysis.
-import { RULES, type AnalysisOptions } from '../core';
+import { PROTOCOL_VARIANTS, RULES, type AnalysisOptions, type ProtocolVariant } from '../core';
 
 export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
 
@@ -24,6 +24,8 @@ export interface MmReviewSettings {
   analysisTimeLimitMs: number;
   /** States the interpreter may explore per function before it gives up on it (ANALYSIS-LIMIT). */
   maxStatesPerFunction: number;
+  /** The collapse protocol to check against; 'auto' picks it per file from the file's own text. */
+  protocolVariant: ProtocolVariant | 'auto';
 }
 
 export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
@@ -37,7 +39,10 @@ export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
   analysisTimeLimitMs: 2000,
   // The core's own default (check/interpret.ts DEFAULT_MAX_STATES).
   maxStatesPerFunction: 200_000,
+  protocolVariant: 'auto',
 });
+
+const VARIANT_CHOICES: readonly string[] = ['auto', ...PROTOCOL_VARIANTS];
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'off']);
 
@@ -54,7 +59,15 @@ export function parseSettings(raw: unknown, warn: (message: string) => void = ()
       'analysisTimeLimitMs', warn),
     maxStatesPerFunction: Math.floor(parseNumber(section.maxStatesPerFunction, DEFAULT_SETTINGS.maxStatesPerFunction, 1,
       1_000_000_000, 'maxStatesPerFunction', warn)),
+    protocolVariant: parseVariant(section.protocolVariant, warn),
   };
+}
+
+function parseVariant(raw: unknown, warn: (message: string) => void): ProtocolVariant | 'auto' {
+  if (raw === undefined || raw === null) return DEFAULT_SETTINGS.protocolVariant;
+  if (typeof raw === 'string' && VARIANT_CHOICES.includes(raw)) return raw as ProtocolVariant | 'auto';
+  warn(`mmReview.protocolVariant must be one of ${VARIANT_CHOICES.join(', ')}; using 'auto'`);
+  return DEFAULT_SETTINGS.protocolVariant;
 }
 
 /** The core's per-checker options these settings ask for. */
@@ -62,11 +75,13 @@ export function analysisOptions(settings: MmReviewSettings): AnalysisOptions {
   return {
     timeLimitMs: settings.analysisTimeLimitMs > 0 ? settings.analysisTimeLimitMs : undefined,
     maxStatesPerFunction: settings.maxStatesPerFunction,
+    protocolVariant: settings.protocolVariant,
   };
 }
 
 export function sameAnalysisOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
-  return a.timeLimitMs === b.timeLimitMs && a.maxStatesPerFunction === b.maxStatesPerFunction;
+  return a.timeLimitMs === b.timeLimitMs && a.maxStatesPerFunction === b.maxStatesPerFunction &&
+    (a.protocolVariant ?? 'auto') === (b.protocolVariant ?? 'auto');
 }
 
 function parseString(raw: unknown, fallback: string, name: string, warn: (message: string) => void): string {

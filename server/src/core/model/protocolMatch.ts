@@ -3,7 +3,9 @@
 // the protocol model; the shape is fixed here so the presentation can be built against it).
 
 /** A protocol variant: mainline PMD collapse (steps C1..C29 of PROTOCOL.md §4), David's a–f, or merged mTHP. */
-export type ProtocolVariant = 'mainline' | 'proposed-mthp' | 'merged-mthp';
+/** The collapse protocols mm-review knows (PROTOCOL.md §4 mainline, §5 proposed a–f, the merged 7.x mTHP form). */
+export const PROTOCOL_VARIANTS = ['mainline', 'proposed-mthp', 'merged-mthp'] as const;
+export type ProtocolVariant = (typeof PROTOCOL_VARIANTS)[number];
 
 export interface MatchedCall {
   /** The kernel API called (`pmdp_collapse_flush`). */
