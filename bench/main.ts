@@ -16,11 +16,9 @@ import { simulatorBench, type SimulatorResult } from './simulator';
 const EDIT_SITES = 40;
 /**
  * Patches edited in the series re-check: the first, one in the middle, the last whose hunks all apply, and
- * the selftest (no base). As shipped every re-check costs about as much as the full check (docs/benchmarks.md),
- * so one patch shows it and keeps the run under two minutes.
+ * the selftest (no base).
  */
 const EDITED_PATCHES = [1, 5, 10, 12];
-const EDITED_PATCHES_AS_SHIPPED = [5];
 
 export interface BenchResult {
   machine: {
@@ -36,7 +34,7 @@ export interface BenchResult {
   coldStart: ColdStart | null;
   kernelFiles: KernelFileCheck[] | null;
   incremental: IncrementalResult[] | null;
-  series: { shipped: SeriesResult; allImagesCached: SeriesResult | null } | null;
+  series: SeriesResult | null;
   server: SeriesInServer | null;
   simulator: SimulatorResult | null;
   anchors: AnchorResult | null;
@@ -66,8 +64,7 @@ async function main(): Promise<void> {
   const kernelFiles = await section('kernelFiles', errors, () => checkKernelFiles(3));
   const incremental = await section('incremental', errors, async () =>
     [await incrementalEdits(EDITED_FILE, EDIT_SITES, 1), await incrementalEdits(SERIES_BASE, EDIT_SITES, 2)]);
-  const shipped = await section('series', errors, () => checkSeries(EDITED_PATCHES_AS_SHIPPED));
-  const allImagesCached = shipped ? await section('seriesAllImagesCached', errors, () => checkSeries(EDITED_PATCHES, true)) : null;
+  const shipped = await section('series', errors, () => checkSeries(EDITED_PATCHES));
   const server = await section('server', errors, () => seriesInServer());
   const simulator = await section('simulator', errors, () => simulatorBench());
   const anchorResult = await section('anchors', errors, () => anchors());
@@ -84,7 +81,7 @@ async function main(): Promise<void> {
     coldCheckMs: cold?.spawnToDiagnosticsMs ?? null,
     incrementalEditMs: headline ? { ...headline.total, parseMs: headline.parse, analyzeMs: headline.analyze, file: headline.file } : null,
     simStatesPerSec: simulator?.statesPerSec ?? null,
-    coldStart: cold, kernelFiles, incremental, series: shipped ? { shipped, allImagesCached } : null, server, simulator,
+    coldStart: cold, kernelFiles, incremental, series: shipped, server, simulator,
     anchors: anchorResult,
     ratios: {
       'incremental edit median / full check (same file)': ratio(headline?.total.median, headline?.fullCheckMs),

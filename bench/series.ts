@@ -1,7 +1,7 @@
 // Dev Jain's 12-patch RFC against its 6.12.117 base, in process: the full check of the series (every patch's
 // pre- and post-image of mm/khugepaged.c analysed), then the re-check after a one-character edit in patch k
 // with the same SeriesChecker, which keeps its previous check (parsed mails, applied series, analysed images).
-import { Checker, SeriesChecker, type CheckResult, type SeriesCheckResult } from '../server/src/core';
+import { Checker, type SeriesCheckResult } from '../server/src/core';
 import { devJainSeries, kernelPath, SERIES_BASE, type PatchInput } from './corpus';
 import { progress, round, timed } from './measure';
 
@@ -34,33 +34,11 @@ function inputsOf(patches: PatchInput[], edited?: number) {
   return patches.map((p, i) => ({ fileName: p.fileName, text: i === edited ? withOneCharacterEdit(p) : p.text }));
 }
 
-/**
- * The checker the editor gets (Checker.series()), or a what-if: the same SeriesChecker over a result cache
- * that keeps every image of the series (the shipped one keeps the last 4 per path, fewer than a 12-patch
- * series has), to show what that cache size costs.
- */
-export function seriesChecker(checker: Checker, keepAllImages: boolean): SeriesChecker {
-  if (!keepAllImages) return checker.series();
-  const documents = new Map<string, ReturnType<Checker['open']>>();
-  const results = new Map<string, CheckResult>();
-  return new SeriesChecker((path, text) => {
-    const key = `${path}\u0000${text}`;
-    const hit = results.get(key);
-    if (hit) return hit;
-    let doc = documents.get(path);
-    if (!doc) documents.set(path, (doc = checker.open(path, text)));
-    else doc.setText(text);
-    const result = doc.analyze();
-    results.set(key, result);
-    return result;
-  });
-}
-
-export async function checkSeries(patchesToEdit: number[], keepAllImages = false): Promise<SeriesResult> {
+export async function checkSeries(patchesToEdit: number[]): Promise<SeriesResult> {
   const checker = await Checker.create();
   const patches = devJainSeries();
-  const series = seriesChecker(checker, keepAllImages);
-  progress(`series: full check of ${patches.length} messages${keepAllImages ? ' (what-if: every image cached)' : ''}`);
+  const series = checker.series();
+  progress(`series: full check of ${patches.length} messages`);
   const full = timed(() => series.check(inputsOf(patches), BASE_OPTIONS()));
   const recheck: SeriesResult['recheck'] = [];
   for (const k of patchesToEdit) {

@@ -11,7 +11,7 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
-import { MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
+import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
 import { protocolFindings } from './check/protocolFindings';
 import type { CallSiteRecord, ProtocolEnv } from './check/protocolTracker';
 import type { ProtocolVariant } from './model/protocolMatch';
@@ -72,6 +72,7 @@ interface CacheEntry {
 export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
+  private readonly functionFacts = new FunctionFactsMemo();
   /** The protocol variant of the last analysed text. */
   lastVariant: ProtocolVariant = 'mainline';
 
@@ -84,7 +85,7 @@ export class FileAnalyzer {
     const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
     this.lastVariant = variant;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
-    const sites = findFunctions(tree, this.parser);
+    const sites = findFunctions(tree, this.parser, this.functionFacts);
     const byName = new Map(sites.map((s) => [s.name, s]));
     const summaries = new Map<string, FunctionSummary>();
     const reports = new Map<FunctionSite, FunctionReport>();

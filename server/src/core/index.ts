@@ -79,6 +79,10 @@ export class Checker {
    * everything before it.
    */
   series(): SeriesChecker {
+    // Every image of a series (one per patch touching the path, plus the base) stays cached, so an edit of
+    // patch k re-analyses only the images from k on and an undo costs nothing (docs/benchmarks.md). The bound
+    // keeps a pathological 100-patch series from holding every result it ever saw.
+    const IMAGES_PER_PATH = 48;
     const documents = new Map<string, CDocument>();
     const results = new Map<string, { text: string; result: CheckResult }[]>();
     return new SeriesChecker((path, text) => {
@@ -89,7 +93,7 @@ export class Checker {
       if (!doc) documents.set(path, (doc = this.open(path, text)));
       else doc.setText(text);
       const result = doc.analyze();
-      results.set(path, [{ text, result }, ...recent].slice(0, 4));
+      results.set(path, [{ text, result }, ...recent].slice(0, IMAGES_PER_PATH));
       return result;
     });
   }

@@ -50,14 +50,49 @@ function deeperThan(n: Node, limit: number): boolean {
 const ANNOTATION_RE = new RegExp(
   `\\b(${Object.values(ANNOTATIONS).join('|')})\\s*\\(((?:[^()]|\\([^()]*\\))*)\\)`, 'g');
 
-export function findFunctions(tree: Tree, parser: CParser): FunctionSite[] {
+/** What describeFunction finds, without the node: a pure function of the function's text. */
+type FunctionFacts = Omit<FunctionSite, 'node'>;
+
+/**
+ * Descriptions of the functions of the previous run, by text: an edit changes one function, and walking every
+ * other one again for its depth and parse problems cost about half of a re-check (docs/benchmarks.md).
+ * Each run keeps only the texts it saw, so the memo stays the size of the file.
+ */
+export class FunctionFactsMemo {
+  private previous = new Map<string, FunctionFacts | null>();
+  private current = new Map<string, FunctionFacts | null>();
+
+  describe(fn: Node): FunctionSite | null {
+    const text = fn.text;
+    let facts = this.current.has(text) ? this.current.get(text) : this.previous.get(text);
+    if (facts === undefined) {
+      const site = describeFunction(fn);
+      facts = site && factsOf(site);
+    }
+    this.current.set(text, facts);
+    return facts && { ...facts, node: fn };
+  }
+
+  /** Call after each run: what the run did not see is forgotten. */
+  endRun(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+function factsOf({ node: _node, ...facts }: FunctionSite): FunctionFacts {
+  return facts;
+}
+
+export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsMemo): FunctionSite[] {
   const out: FunctionSite[] = [];
   for (const match of parser.query('functions').matches(tree.rootNode)) {
     const fn = match.captures.find((c) => c.name === 'function')?.node;
     if (!fn) continue;
-    const site = describeFunction(fn);
+    const site = memo ? memo.describe(fn) : describeFunction(fn);
     if (site) out.push(site);
   }
+  memo?.endRun();
   return out;
 }
 
