@@ -86,6 +86,14 @@ export class FileAnalyzer {
     this.lastVariant = variant;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts);
+    // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
+    const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
+    const textHashes = new Map<FunctionSite, number>();
+    const textHash = (site: FunctionSite): number => {
+      let h = textHashes.get(site);
+      if (h === undefined) textHashes.set(site, (h = hashText(site.node.text)));
+      return h;
+    };
     const byName = new Map(sites.map((s) => [s.name, s]));
     const summaries = new Map<string, FunctionSummary>();
     const reports = new Map<FunctionSite, FunctionReport>();
@@ -103,7 +111,7 @@ export class FileAnalyzer {
     // Depth-first post-order with an explicit stack: a generated 8,000-deep call chain must not exhaust ours.
     const calleesOf = (site: FunctionSite): FunctionSite[] => {
       if (site.tooDeep) return [];
-      const cached = this.cache.get(cacheKey(file, site));
+      const cached = this.cache.get(keys.get(site)!);
       const names = cached ? cached.callees : calledFunctions(cfgOf(site));
       return names.map((c) => byName.get(c)).filter((c): c is FunctionSite => c !== undefined && c !== site);
     };
@@ -165,13 +173,13 @@ export class FileAnalyzer {
     // own function and of callees ("alloc_charge_folio() at line 1824"), which may have moved by other amounts.
     const moves: { oldStart: number; oldEnd: number; delta: number }[] = [];
     for (const site of sites) {
-      const old = this.cache.get(cacheKey(file, site));
+      const old = this.cache.get(keys.get(site)!);
       if (old) moves.push({ oldStart: old.startRow + 1, oldEnd: old.endRow + 1, delta: site.node.startPosition.row - old.startRow });
     }
     const movedLine = (line: number): number => line + (moves.find((m) => m.oldStart <= line && line <= m.oldEnd)?.delta ?? 0);
 
     for (const site of order) {
-      const key = cacheKey(file, site);
+      const key = keys.get(site)!;
       const startRow = site.node.startPosition.row;
       const endRow = site.node.endPosition.row;
       const cached = this.cache.get(key);
@@ -182,7 +190,7 @@ export class FileAnalyzer {
       // changing its summary does not re-interpret its callers.
       const signatureOf = (callees: string[], contexts: Map<string, Set<string>>) =>
         callees.map((c) => `${summaryKey(summaries.get(c))}/${
-          [...(contexts.get(c) ?? [])].some((k) => k !== '') ? hashText(byName.get(c)?.node.text ?? '') : 0}`).join('|');
+          [...(contexts.get(c) ?? [])].some((k) => k !== '') ? (byName.has(c) ? textHash(byName.get(c)!) : 0) : 0}`).join('|');
       let entry: CacheEntry;
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees, cached.callContexts);
       if (cached && reused) {

@@ -4,7 +4,7 @@
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
-import { cloneState, initialState, stateHash, withTrail, type LockRecord, type State, type Value } from './state';
+import { StateSet, cloneState, initialState, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -93,7 +93,7 @@ class Interpreter {
     const start = initialState();
     for (const l of this.ctx.entryLocks) start.locks.set(l.key, l);
     for (const [k, v] of this.ctx.entryFacts ?? []) start.facts.set(k, v);
-    const seen = new Map<number, Set<string>>();
+    const seen = new Map<number, StateSet>();
     const work: [number, State][] = [[this.cfg.entry, start]];
     const max = this.ctx.maxStates ?? DEFAULT_MAX_STATES;
     let complete = true;
@@ -106,10 +106,11 @@ class Interpreter {
       const node = this.cfg.nodes[id];
       let state = incoming;
       let set = seen.get(id);
-      if (!set) seen.set(id, (set = new Set()));
-      let h = stateHash(state);
-      if (set.has(h)) continue;
-      if (set.size >= STATES_PER_NODE) {
+      if (!set) seen.set(id, (set = new StateSet()));
+      if (set.size < STATES_PER_NODE) {
+        if (!set.add(state)) continue;
+      } else {
+        if (set.has(state)) continue;
         // Too many distinct states here: forget, in steps, what matters least, so the node converges.
         // 1. page-table facts other than the PMD and VMA-lock state (they only refine protocol messages);
         // 2. plain variables (counters, flags) — out-parameters, returned variables and repeated conditions
@@ -125,10 +126,8 @@ class Interpreter {
           facts: new Map([...state.facts].filter(([k]) => keepFact(k))),
           pt: new Map([...state.pt].filter(([f]) => keepPt(f))),
         };
-        h = stateHash(state);
-        if (set.has(h)) continue;
+        if (!set.add(state)) continue;
       }
-      set.add(h);
       for (const [next, s] of this.step(node, state)) work.push([next, s]);
     }
     const t = this.tracker;

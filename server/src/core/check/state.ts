@@ -66,19 +66,72 @@ export function withTrail(s: State, step: TrailStep): State {
   return { ...s, trail };
 }
 
-/** Identity of a state for deduplication at a CFG node (the trail is left out on purpose). */
-export function stateHash(s: State, withFacts = true): string {
-  const locks = sortedJoin([...s.locks.values()].map(lockKey), ';');
-  const pt = s.pt.size === 0 ? '' : sortedJoin([...s.pt.entries()].map(([k, v]) => `${k}=${v.value}`), ',');
-  if (!withFacts) return `${locks}@${pt}`;
-  const facts = s.facts.size === 0 ? '' : sortedJoin([...s.facts.entries()].map(([k, v]) => `${k}=${valueKey(v)}`), ';');
-  return `${locks}@${pt}#${facts}`;
+/**
+ * The distinct states seen at one CFG node. Identity leaves the trail out on purpose. A state's hash is a
+ * commutative sum of per-entry hashes, so no key is sorted or joined (building sorted identity strings was a
+ * third of the interpreter's time); states with equal hashes are compared entry by entry, so a collision
+ * never merges two different states.
+ */
+export class StateSet {
+  private readonly buckets = new Map<number, State[]>();
+  size = 0;
+
+  has(s: State): boolean {
+    return this.buckets.get(stateHash(s))?.some((t) => sameState(s, t)) ?? false;
+  }
+
+  /** Adds `s` unless an equal state is already in; says whether it was added. */
+  add(s: State): boolean {
+    const h = stateHash(s);
+    const bucket = this.buckets.get(h);
+    if (bucket) {
+      if (bucket.some((t) => sameState(s, t))) return false;
+      bucket.push(s);
+    } else {
+      this.buckets.set(h, [s]);
+    }
+    this.size++;
+    return true;
+  }
+}
+
+function stateHash(s: State): number {
+  let locks = 0;
+  for (const l of s.locks.values()) locks = (locks + lockHash(l)) | 0;
+  let pt = 0;
+  for (const [k, v] of s.pt) pt = (pt + mix(stringHash(k) ^ Math.imul(stringHash(v.value), 0x9e3779b1))) | 0;
+  let facts = 0;
+  for (const [k, v] of s.facts) facts = (facts + mix(stringHash(k) ^ Math.imul(valueHash(v), 0x85ebca6b))) | 0;
+  return mix(locks ^ mix(pt + 0x27d4eb2f) ^ Math.imul(mix(facts + 0x165667b1), 0xc2b2ae35));
+}
+
+function sameState(a: State, b: State): boolean {
+  if (a.locks.size !== b.locks.size || a.pt.size !== b.pt.size || a.facts.size !== b.facts.size) return false;
+  for (const [k, l] of a.locks) {
+    const m = b.locks.get(k);
+    if (!m || (m !== l && lockKey(m) !== lockKey(l))) return false;
+  }
+  for (const [k, v] of a.pt) if (b.pt.get(k)?.value !== v.value) return false;
+  for (const [k, v] of a.facts) {
+    const w = b.facts.get(k);
+    if (!w || (w !== v && !sameValue(w, v))) return false;
+  }
+  return true;
+}
+
+/** murmur3's finaliser: spreads the bits of a sum of entry hashes. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 // Records and values are never mutated once made (states are copied before they change), so their
-// identity strings are computed once: stateHash() runs for every state at every CFG node.
+// identities are computed once: a state's hash is taken at every CFG node it reaches.
 const lockKeys = new WeakMap<LockRecord, string>();
-const valueKeys = new WeakMap<Value, string>();
+const lockHashes = new WeakMap<LockRecord, number>();
+const valueHashes = new WeakMap<Value, number>();
+const stringHashes = new Map<string, number>();
 
 function lockKey(l: LockRecord): string {
   let k = lockKeys.get(l);
@@ -89,17 +142,38 @@ function lockKey(l: LockRecord): string {
   return k;
 }
 
-function valueKey(v: Value): string {
-  let k = valueKeys.get(v);
-  if (k === undefined) {
-    k = `${v.eq ?? ''}/${v.ne?.join(',') ?? ''}/${v.truth ?? ''}`;
-    valueKeys.set(v, k);
-  }
-  return k;
+function lockHash(l: LockRecord): number {
+  let h = lockHashes.get(l);
+  if (h === undefined) lockHashes.set(l, (h = mix(stringHash(lockKey(l)))));
+  return h;
 }
 
-function sortedJoin(parts: string[], sep: string): string {
-  return parts.length < 2 ? parts.join(sep) : parts.sort().join(sep);
+function sameValue(a: Value, b: Value): boolean {
+  if (a.eq !== b.eq || a.truth !== b.truth || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
+  return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
+}
+
+function valueHash(v: Value): number {
+  let h = valueHashes.get(v);
+  if (h === undefined) {
+    h = v.eq === undefined ? 0x3c6ef372 : stringHash(v.eq);
+    for (const x of v.ne ?? []) h = Math.imul(h ^ stringHash(x), 0x01000193);
+    h = mix(h + (v.truth === undefined ? 0 : v.truth ? 1 : 2));
+    valueHashes.set(v, h);
+  }
+  return h;
+}
+
+/** FNV-1a, memoised: variable names, lock keys and fact values recur across every state of a function. */
+function stringHash(text: string): number {
+  let h = stringHashes.get(text);
+  if (h === undefined) {
+    h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    if (stringHashes.size > 100_000) stringHashes.clear(); // a bound for a long-running server
+    stringHashes.set(text, h);
+  }
+  return h;
 }
 
 export function isHeld(l: LockRecord | undefined): boolean {

@@ -53,24 +53,36 @@ const ANNOTATION_RE = new RegExp(
 /** What describeFunction finds, without the node: a pure function of the function's text. */
 type FunctionFacts = Omit<FunctionSite, 'node'>;
 
+/** A function found inside a top-level definition (usually the definition itself), by its offsets in it. */
+interface FoundFunction {
+  start: number;
+  end: number;
+  facts: FunctionFacts;
+}
+
 /**
- * Descriptions of the functions of the previous run, by text: an edit changes one function, and walking every
- * other one again for its depth and parse problems cost about half of a re-check (docs/benchmarks.md).
- * Each run keeps only the texts it saw, so the memo stays the size of the file.
+ * What the previous run found in each top-level definition, by its text: an edit changes one function, and
+ * walking every other one again (its depth, its parse problems, the functions error recovery buried in it)
+ * cost most of a re-check (docs/benchmarks.md). Each run keeps only the texts it saw, so the memo stays the
+ * size of the file.
  */
 export class FunctionFactsMemo {
-  private previous = new Map<string, FunctionFacts | null>();
-  private current = new Map<string, FunctionFacts | null>();
+  private previous = new Map<string, FoundFunction[]>();
+  private current = new Map<string, FoundFunction[]>();
 
-  describe(fn: Node): FunctionSite | null {
-    const text = fn.text;
-    let facts = this.current.has(text) ? this.current.get(text) : this.previous.get(text);
-    if (facts === undefined) {
-      const site = describeFunction(fn);
-      facts = site && factsOf(site);
+  functionsIn(definition: Node, parser: CParser): FunctionSite[] {
+    const text = definition.text;
+    let found = this.current.get(text) ?? this.previous.get(text);
+    if (!found) {
+      found = functionsIn(definition, parser).map(({ node, ...facts }) =>
+        ({ start: node.startIndex - definition.startIndex, end: node.endIndex - definition.startIndex, facts }));
     }
-    this.current.set(text, facts);
-    return facts && { ...facts, node: fn };
+    this.current.set(text, found);
+    return found.flatMap(({ start, end, facts }) => {
+      const node = start === 0 && end === text.length ? definition
+        : definition.descendantForIndex(definition.startIndex + start, definition.startIndex + end);
+      return node ? [{ ...facts, node }] : [];
+    });
   }
 
   /** Call after each run: what the run did not see is forgotten. */
@@ -80,20 +92,61 @@ export class FunctionFactsMemo {
   }
 }
 
-function factsOf({ node: _node, ...facts }: FunctionSite): FunctionFacts {
-  return facts;
-}
-
-export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsMemo): FunctionSite[] {
+/**
+ * The functions a top-level definition holds: itself, and, when it has parse errors, the definitions error
+ * recovery put inside it (an unclosed `{` while typing swallows the next function). The query
+ * (grammars/queries/functions.scm) says what a definition is. A definition without errors holds no other:
+ * the kernel has no nested functions.
+ */
+function functionsIn(definition: Node, parser: CParser): FunctionSite[] {
+  if (!definition.hasError) {
+    const site = definition.childForFieldName('body')?.type === 'compound_statement' ? describeFunction(definition) : null;
+    return site ? [site] : [];
+  }
   const out: FunctionSite[] = [];
-  for (const match of parser.query('functions').matches(tree.rootNode)) {
+  for (const match of parser.query('functions').matches(definition)) {
     const fn = match.captures.find((c) => c.name === 'function')?.node;
-    if (!fn) continue;
-    const site = memo ? memo.describe(fn) : describeFunction(fn);
+    const site = fn && describeFunction(fn);
     if (site) out.push(site);
   }
-  memo?.endRun();
   return out;
+}
+
+/**
+ * Items that hold top-level items: preprocessor conditionals wrap whole functions (`#ifdef CONFIG_SHMEM`),
+ * and error recovery buries them in ERROR nodes.
+ */
+const CONTAINERS = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification']);
+
+/**
+ * The function definitions of the file, in order. Matching the functions query over the whole tree cost a
+ * third of a re-check after an edit, so the walk visits only top-level items and what contains them.
+ */
+export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsMemo): FunctionSite[] {
+  const out: FunctionSite[] = [];
+  const cursor = tree.rootNode.walk();
+  try {
+    let depth = 0;
+    if (cursor.gotoFirstChild()) {
+      for (;;) {
+        const type = cursor.nodeType;
+        if (type === 'function_definition') {
+          out.push(...(memo ? memo.functionsIn(cursor.currentNode, parser) : functionsIn(cursor.currentNode, parser)));
+        } else if (CONTAINERS.has(type) && cursor.gotoFirstChild()) {
+          depth++;
+          continue;
+        }
+        while (!cursor.gotoNextSibling()) {
+          if (depth === 0 || !cursor.gotoParent()) return out;
+          depth--;
+        }
+      }
+    }
+    return out;
+  } finally {
+    cursor.delete();
+    memo?.endRun();
+  }
 }
 
 function describeFunction(fn: Node): FunctionSite | null {
