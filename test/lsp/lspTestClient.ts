@@ -2,6 +2,7 @@
 // with vscode-languageserver-protocol, the same library editors' clients are built on. It records every
 // publishDiagnostics and answers workspace/configuration with settings the test chooses.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { recheckDocumentRequest } from '../../server/src/lsp-ext';
 import { join } from 'node:path';
 import {
   createProtocolConnection, ConfigurationRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification,
@@ -68,9 +69,12 @@ export class LspTestClient {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
   }
 
+  /** Changes the settings and returns once the server has read them (a document opened next sees them). */
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    // The server answers a re-check only after the settings it is loading: a barrier for a document not open.
+    await this.connection.sendRequest(recheckDocumentRequest, { uri: 'file:///mm-review-test/settings-barrier.c' });
   }
 
   /** The first diagnostics for `uri`, published from now on or already published, that satisfy `accept`. */

@@ -66,7 +66,7 @@ describe('newer versions supersede older checks (dist/server.js)', function () {
     await client.change(uri, 2, appendComment(text));
     await client.waitForDiagnostics(uri, (p) => p.version === 2, 0, 30_000);
     await client.connection.sendRequest('mmReview/documentStats', { uri });
-    assert.deepEqual(versionsPublished(client, uri), [2], 'version 1 was superseded during its analysis');
+    assert.deepEqual(versionsPublished(client, uri), [2], `version 1 was superseded during its analysis; server log:\n${client.log.join('\n')}`);
     assert.ok(client.log.some((l) => l.startsWith(`dropped the check of ${uri} v1: version 2 arrived during the analysis`)), client.log.join('\n'));
   });
 

@@ -20,10 +20,14 @@ export class MessageActivity {
   async settled(maxTurns = 50): Promise<void> {
     for (let turn = 0; turn < maxTurns; turn++) {
       const before = this.handled;
-      // setImmediate first: it runs in the check phase, after this loop iteration's poll phase has read the bytes
-      // that arrived. A timer alone is not enough: after a long synchronous check, libuv's next iteration runs
-      // its timers *before* polling, so the turn would end with nothing read. Then a timer: it runs after the
-      // check phase in which vscode-jsonrpc dispatches the message it queued during the poll.
+      // A message takes two check phases to reach its handler after the poll phase that read its bytes:
+      // vscode-jsonrpc's reader decodes it behind a semaphore that runs in a setImmediate, and the connection
+      // then dispatches it from its queue in another setImmediate. So two setImmediates (the second runs in the
+      // same check phase as the dispatch, just before it), then a timer, which runs after that check phase.
+      // A timer alone is not enough: after a long synchronous check, libuv's next iteration runs its timers
+      // *before* polling, so the turn would end with nothing read. With only one setImmediate, a didChange that
+      // arrived during the check was handled just after its check was published (test/lsp/supersede.test.ts).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (this.handled === before) return;
