@@ -73,6 +73,11 @@ export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
   private readonly functionFacts = new FunctionFactsMemo();
+  /**
+   * Contextual summaries of earlier runs, by callee, context and what the callee reaches (see summaryAt); the
+   * least recently used go first once there are MAX_CONTEXT_SUMMARIES.
+   */
+  private readonly contextSummaries = new Map<string, FunctionSummary | undefined>();
   /** The protocol variant of the last analysed text. */
   lastVariant: ProtocolVariant = 'mainline';
 
@@ -135,6 +140,20 @@ export class FileAnalyzer {
       }
     }
 
+    // What a function's contextual summaries depend on: the texts and places of every function it reaches
+    // (their summaries and findings quote lines), and the file-wide protocol settings.
+    const reachHashes = new Map<FunctionSite, string>();
+    const reachHash = (root: FunctionSite): string => {
+      let h = reachHashes.get(root);
+      if (h !== undefined) return h;
+      const reached = new Set<FunctionSite>([root]);
+      for (const site of reached) for (const callee of calleesOf(site)) reached.add(callee);
+      h = [...reached].sort((a, b) => a.node.startIndex - b.node.startIndex)
+        .map((site) => `${textHash(site)}@${site.node.startPosition.row}`).join(',') + `/${protocol.variant}/${protocol.usesVmaLocks}`;
+      reachHashes.set(root, h);
+      return h;
+    };
+
     // Summaries of a callee for the values its pointer arguments carry at a call (context-sensitive), made
     // on demand and shared by all callers in this run.
     const contextual = new Map<string, FunctionSummary | undefined>();
@@ -157,6 +176,15 @@ export class FileAnalyzer {
       const count = (contextCounts.get(name) ?? 0) + 1;
       contextCounts.set(name, count);
       if (count > MAX_CONTEXTS_PER_CALLEE) return summaries.get(name);
+      // Made in an earlier run from the same texts of the callee and everything it reaches: reuse it, so
+      // that editing a caller does not re-analyse its callees for each context again.
+      const persistentKey = `${key}\u0000${reachHash(site)}`;
+      if (this.contextSummaries.has(persistentKey)) {
+        const summary = this.contextSummaries.get(persistentKey);
+        contextual.set(key, summary);
+        this.rememberContextSummary(persistentKey, summary); // now the most recently used
+        return summary;
+      }
       contextual.set(key, summaries.get(name)); // a recursive call sees the context-free summary
       const cfg = cfgOf(site);
       const entryFacts = contextFacts(site, pointerArgs);
@@ -166,6 +194,7 @@ export class FileAnalyzer {
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(key, summary);
+      if (result.complete) this.rememberContextSummary(persistentKey, summary);
       return summary;
     };
 
@@ -183,14 +212,16 @@ export class FileAnalyzer {
       const startRow = site.node.startPosition.row;
       const endRow = site.node.endPosition.row;
       const cached = this.cache.get(key);
-      // A caller's result depends on its callees' summaries, and, through context-sensitive summaries, on
-      // their text: both are part of the cache key.
-      // The text matters only for callees called with known argument values (their summary for that context
-      // is recomputed from it); for the others the summary says all, so editing a callee's body without
-      // changing its summary does not re-interpret its callers.
+      // A caller's result depends on its callees' summaries, including the context-sensitive ones it was
+      // given for calls with known argument values: all are part of the cache key. Editing a callee's body
+      // without changing any of them does not re-interpret its callers (the contextual summaries come from
+      // this run, or from an earlier one when the callee and what it reaches are unchanged).
       const signatureOf = (callees: string[], contexts: Map<string, Set<string>>) =>
-        callees.map((c) => `${summaryKey(summaries.get(c))}/${
-          [...(contexts.get(c) ?? [])].some((k) => k !== '') ? (byName.has(c) ? textHash(byName.get(c)!) : 0) : 0}`).join('|');
+        callees.map((c) => {
+          const summary = summaries.get(c);
+          const known = summary ? [...(contexts.get(c) ?? [])].filter((k) => k !== '') : [];
+          return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)].map(summaryKey).join('/');
+        }).join('|');
       let entry: CacheEntry;
       const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees, cached.callContexts);
       if (cached && reused) {
@@ -258,6 +289,12 @@ export class FileAnalyzer {
     return sites.map((s) => reports.get(s)!);
   }
 
+  private rememberContextSummary(key: string, summary: FunctionSummary | undefined): void {
+    this.contextSummaries.delete(key);
+    this.contextSummaries.set(key, summary);
+    if (this.contextSummaries.size > MAX_CONTEXT_SUMMARIES) this.contextSummaries.delete(this.contextSummaries.keys().next().value!);
+  }
+
   /**
    * A static function is only ever entered the way its callers in this file enter it. When every call
    * passes known values behind its pointer arguments (`bool mmap_locked = true; scan(..., &mmap_locked)`),
@@ -304,6 +341,8 @@ function cacheKey(file: string, site: FunctionSite): string {
 }
 
 const MAX_CONTEXTS_PER_CALLEE = 4;
+/** Enough for every context of a few files' worth of functions; each key holds the texts' hashes only. */
+const MAX_CONTEXT_SUMMARIES = 512;
 
 const summaryKeys = new WeakMap<FunctionSummary, string>();
 

@@ -4,6 +4,7 @@
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
@@ -94,6 +95,7 @@ class Interpreter {
     for (const l of this.ctx.entryLocks) start.locks.set(l.key, l);
     for (const [k, v] of this.ctx.entryFacts ?? []) start.facts.set(k, v);
     const seen = new Map<number, StateSet>();
+    const dead = deadLocalsAt(this.cfg);
     const work: [number, State][] = [[this.cfg.entry, start]];
     const max = this.ctx.maxStates ?? DEFAULT_MAX_STATES;
     let complete = true;
@@ -104,7 +106,7 @@ class Interpreter {
       }
       const [id, incoming] = work.pop()!;
       const node = this.cfg.nodes[id];
-      let state = incoming;
+      let state = withoutFacts(incoming, dead[id]);
       let set = seen.get(id);
       if (!set) seen.set(id, (set = new StateSet()));
       if (set.size < STATES_PER_NODE) {
@@ -643,6 +645,14 @@ function dropFacts(s: State, which: (key: string) => boolean): State {
   const out = cloneState(s);
   for (const k of stale) out.facts.delete(k);
   return out;
+}
+
+/** The state without the facts about `variables` (the same state when it has none). */
+function withoutFacts(s: State, variables: readonly string[]): State {
+  if (!variables.some((v) => s.facts.has(v))) return s;
+  const facts = new Map(s.facts);
+  for (const v of variables) facts.delete(v);
+  return { ...s, facts };
 }
 
 function setFact(s: State, key: string, v: Value): State {
