@@ -61,7 +61,8 @@ interface CacheEntry {
   callSites: CallSiteRecord[];
   /** For each same-file callee: the pointer-argument contexts this function calls it with ('' = unknown). */
   callContexts: Map<string, Set<string>>;
-  calleeSignature: string;
+  /** The callee summaries this function was interpreted with, in calleeSummariesOf order. */
+  calleeSummaries: (FunctionSummary | undefined)[];
   callees: string[];
   findings: Finding[];
   summary: FunctionSummary | undefined;
@@ -216,14 +217,14 @@ export class FileAnalyzer {
       // given for calls with known argument values: all are part of the cache key. Editing a callee's body
       // without changing any of them does not re-interpret its callers (the contextual summaries come from
       // this run, or from an earlier one when the callee and what it reaches are unchanged).
-      const signatureOf = (callees: string[], contexts: Map<string, Set<string>>) =>
-        callees.map((c) => {
+      const calleeSummariesOf = (callees: string[], contexts: Map<string, Set<string>>) =>
+        callees.flatMap((c) => {
           const summary = summaries.get(c);
           const known = summary ? [...(contexts.get(c) ?? [])].filter((k) => k !== '') : [];
-          return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)].map(summaryKey).join('/');
-        }).join('|');
+          return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)];
+        });
       let entry: CacheEntry;
-      const reused = cached !== undefined && cached.calleeSignature === signatureOf(cached.callees, cached.callContexts);
+      const reused = cached !== undefined && sameSummaries(cached.calleeSummaries, calleeSummariesOf(cached.callees, cached.callContexts), movedLine);
       if (cached && reused) {
         entry = {
           ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow, movedLine), startRow, endRow,
@@ -232,12 +233,12 @@ export class FileAnalyzer {
         };
       } else if (site.tooDeep) {
         entry = {
-          startRow, endRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          startRow, endRow, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [{ ...limitFinding(file, site, 0), message: `${site.name}() is nested deeper than ${MAX_SYNTAX_DEPTH} levels; mm-review did not analyse it` }],
         };
       } else if (deadline !== undefined && performance.now() > deadline) {
         entry = {
-          startRow, endRow, callContexts: new Map(), callees: [], calleeSignature: '', summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          startRow, endRow, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
         };
       } else {
@@ -264,7 +265,7 @@ export class FileAnalyzer {
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
           : checked.findings;
         entry = {
-          startRow, endRow, callContexts, callees, calleeSignature: signatureOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
+          startRow, endRow, callContexts, callees, calleeSummaries: calleeSummariesOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -383,11 +384,32 @@ function shiftCallSites(sites: CallSiteRecord[], rows: number): CallSiteRecord[]
   return sites.map((c) => ({ ...c, site: { ...c.site, startRow: c.site.startRow + rows, endRow: c.site.endRow + rows } }));
 }
 
-/** The line numbers a summary's requirements quote ("pmdp_collapse_flush() at line 1150"), after a move. */
+/**
+ * The line numbers a summary's requirements quote ("pmdp_collapse_flush() at line 1150"), after a move; the
+ * same summary when no line moved.
+ */
 function shiftSummary(summary: FunctionSummary | undefined, movedLine: (line: number) => number): FunctionSummary | undefined {
   if (!summary) return summary;
-  const requires = summary.requires.map((r) => ({ ...r, via: r.via.replace(/\bline (\d+)/g, (_m, n: string) => `line ${movedLine(Number(n))}`) }));
-  return { ...summary, requires };
+  let moved = false;
+  const requires = summary.requires.map((r) => {
+    const via = r.via.replace(/\bline (\d+)/g, (m, n: string) => {
+      const line = movedLine(Number(n));
+      moved ||= line !== Number(n);
+      return `line ${line}`;
+    });
+    return via === r.via ? r : { ...r, via };
+  });
+  return moved ? { ...summary, requires } : summary;
+}
+
+/**
+ * Whether a function's callees still summarise as they did when it was interpreted. A callee that only moved
+ * quotes other line numbers; the function's cached findings are shifted the same way, so that is no change:
+ * inserting a line above every function re-interprets none of them.
+ */
+function sameSummaries(before: (FunctionSummary | undefined)[], now: (FunctionSummary | undefined)[],
+  movedLine: (line: number) => number): boolean {
+  return before.length === now.length && before.every((s, i) => s === now[i] || summaryKey(shiftSummary(s, movedLine)) === summaryKey(now[i]));
 }
 
 function shiftFindings(findings: Finding[], rows: number, movedLine: (line: number) => number): Finding[] {
