@@ -55,6 +55,7 @@ export function renderTable(r: BenchResult): string {
       table(['', 'time', 'RSS'], [
         ['after initialize', '', `${s.rssAfterInitializeMB} MB`],
         ['open → diagnostics', ms(s.openToDiagnosticsMs), `${s.rssWithSeriesOpenMB} MB`],
+        ['a hover on a C file sent during that check → its answer', ms(s.hoverDuringSeriesCheckMs), ''],
         ['one character typed in patch 5 → diagnostics', ms(s.editToDiagnosticsMs), `${s.rssAfterEditMB} MB`],
         ['peak (VmHWM)', '', `${s.peakRssMB} MB`],
       ]));

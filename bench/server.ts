@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { HoverRequest } from 'vscode-languageserver-protocol/node';
 import { documentStatsRequest } from '../server/src/lsp-ext';
 import { LspTestClient } from '../test/lsp/lspTestClient';
 import { devJainSeries, EDITED_FILE, kernelPath, kernelText, SERIES_BASE, seriesMbox } from './corpus';
@@ -36,6 +37,11 @@ export interface SeriesInServer {
   rssAfterInitializeMB: number;
   /** didOpen of the mbox to its diagnostics. */
   openToDiagnosticsMs: number;
+  /**
+   * A hover on a small C file sent right after the mbox was opened, to its answer: the series is checked in
+   * a worker thread, so the server answers meanwhile (before the worker, it waited for the whole check).
+   */
+  hoverDuringSeriesCheckMs: number;
   rssWithSeriesOpenMB: number;
   /** One character typed into patch 5 to the diagnostics of that version. */
   editToDiagnosticsMs: number;
@@ -103,9 +109,16 @@ export async function seriesInServer(): Promise<SeriesInServer> {
     await client.initialize();
     const afterInit = memoryOf(client.pid);
     const uri = pathToFileURL(mboxPath).href;
-    progress('server: the RFC series open as one mbox');
+    const cUri = pathToFileURL(join(dir, 'lock.c')).href;
+    const cText = 'static spinlock_t l;\n\nvoid f(void)\n{\n\tspin_lock(&l);\n\tspin_unlock(&l);\n}\n';
+    await client.open(cUri, 'c', cText);
+    await client.waitForDiagnostics(cUri, () => true);
+    progress('server: the RFC series open as one mbox, and a hover on a C file meanwhile');
+    let hoverMs = NaN;
     const open = await timedAsync(async () => {
       await client.open(uri, 'diff', mbox);
+      hoverMs = (await timedAsync(() => client.connection.sendRequest(HoverRequest.type,
+        { textDocument: { uri: cUri }, position: { line: 4, character: 2 } }))).ms;
       await client.waitForDiagnostics(uri, (p) => p.version === 1, 0, 120_000);
     });
     const withSeries = memoryOf(client.pid);
@@ -118,7 +131,7 @@ export async function seriesInServer(): Promise<SeriesInServer> {
     const afterEdit = memoryOf(client.pid);
     await client.shutdownAndExit();
     return {
-      messages: patches.length, rssAfterInitializeMB: afterInit.rssMB, openToDiagnosticsMs: round(open.ms),
+      messages: patches.length, rssAfterInitializeMB: afterInit.rssMB, openToDiagnosticsMs: round(open.ms), hoverDuringSeriesCheckMs: round(hoverMs),
       rssWithSeriesOpenMB: withSeries.rssMB, editToDiagnosticsMs: round(edit.ms), rssAfterEditMB: afterEdit.rssMB,
       peakRssMB: afterEdit.peakMB,
     };

@@ -3,6 +3,7 @@
 // Outputs:
 //   grammars/tree-sitter-c.wasm      taken from the pinned tree-sitter-c npm package (not committed)
 //   dist/{extension,server,cli}.js   CommonJS bundles for Node 20 / the VS Code extension host
+//   dist/{sim,series}-worker.js      the worker threads of the simulator and of patch series checks
 //   dist/*.wasm, dist/queries/*.scm  runtime assets located next to the bundles
 //   dist/webview/diagram.{js,css}    the protocol diagram's page script and stylesheet (browser)
 //
@@ -43,6 +44,8 @@ const entries = [
   { in: 'server/src/cli.ts', out: 'cli.js' },
   // The simulator's worker thread: runSimulationInWorker() looks for sim-worker.js next to the bundle.
   { in: 'server/src/core/sim/worker.ts', out: 'sim-worker.js' },
+  // The patch series worker thread of the language server: SeriesWorker looks for series-worker.js next to it.
+  { in: 'server/src/core/review/worker.ts', out: 'series-worker.js' },
   // The protocol diagram's page script and stylesheet: the webview panel loads them from dist/webview/ (its only
   // local resource root), and `mm-review report --html` inlines them. Browser code: no Node, no source map.
   ...['diagram.ts', 'diagram.css'].map((f) => ({

@@ -22,4 +22,29 @@ describe('robustness: line numbers in the messages of moved findings', () => {
     assert.deepEqual(incremental, fresh);
     doc.dispose();
   });
+
+  it('re-interprets no caller when only its callee moved, and quotes the callee\'s new line', async () => {
+    const checker = await Checker.create();
+    const text = [
+      'static void helper(struct mm_struct *mm, pmd_t *pmd)', '{', '\tpmd_clear(pmd);', '}', '',
+      'void caller(struct mm_struct *mm, pmd_t *pmd)', '{', '\tspinlock_t *ptl = pmd_lock(mm, pmd);', '',
+      '\tspin_unlock(ptl);', '\thelper(mm, pmd);', '}', '',
+    ].join('\n');
+    const doc = checker.open('moved-callee.c', text);
+    const quoted = (r: ReturnType<typeof doc.analyze>) => r.findings.find((f) => f.function === 'caller')?.message;
+    assert.match(quoted(doc.analyze()) ?? '', /pmd_clear\(\) at line 3\b/, 'the caller quotes the callee\'s line');
+    // Two lines above helper(): both functions move, by the same amount.
+    doc.edit([{ start: 0, end: 0, newText: '\n\n' }]);
+    let result = doc.analyze();
+    assert.deepEqual(result.functions.filter((f) => !f.cached).map((f) => f.name), []);
+    assert.match(quoted(result) ?? '', /pmd_clear\(\) at line 5\b/);
+    // A line between them: the caller moves, its callee does not.
+    const between = doc.getText().indexOf('void caller');
+    doc.edit([{ start: between, end: between, newText: '\n' }]);
+    result = doc.analyze();
+    assert.deepEqual(result.functions.filter((f) => !f.cached).map((f) => f.name), []);
+    const fresh = checker.check({ file: 'moved-callee.c', text: doc.getText() }).findings.map((f) => [f.line, f.message]);
+    assert.deepEqual(result.findings.map((f) => [f.line, f.message]), fresh);
+    doc.dispose();
+  });
 });

@@ -224,10 +224,11 @@ export class FileAnalyzer {
           return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)];
         });
       let entry: CacheEntry;
-      const reused = cached !== undefined && sameSummaries(cached.calleeSummaries, calleeSummariesOf(cached.callees, cached.callContexts), movedLine);
+      const calleeSummaries = cached && calleeSummariesOf(cached.callees, cached.callContexts);
+      const reused = cached !== undefined && sameSummaries(cached.calleeSummaries, calleeSummaries!, movedLine);
       if (cached && reused) {
         entry = {
-          ...cached, findings: shiftFindings(cached.findings, startRow - cached.startRow, movedLine), startRow, endRow,
+          ...cached, calleeSummaries: calleeSummaries!, findings: shiftFindings(cached.findings, startRow - cached.startRow, movedLine), startRow, endRow,
           summary: startRow === cached.startRow ? cached.summary : shiftSummary(cached.summary, movedLine),
           callSites: shiftCallSites(cached.callSites, startRow - cached.startRow),
         };

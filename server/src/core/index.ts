@@ -21,6 +21,7 @@ export type { CallSiteRecord } from './check/protocolTracker';
 export type { FindingFix } from './findings';
 export { RULES, ruleDocPath } from './rules';
 export { SeriesChecker, FIXED_PREFIX, POST_IMAGE_SCHEME, postImageKey } from './review/seriesCheck';
+export { SeriesWorker } from './review/worker';
 export type { SeriesCheckInput, SeriesCheckResult, PatchReport, FileReport, FunctionChange, PostImage } from './review/seriesCheck';
 export type { BaseOptions, BaseSource } from './review/baseResolver';
 export type { HunkStats } from './patch';

@@ -18,7 +18,7 @@ import { postImageUri } from './patchAnalysis';
 export interface DiagramContext {
   document(uri: string): TrackedDocument | undefined;
   /** The check of the document's current version (running one now if the last is older). */
-  currentCheck(uri: string): DocumentCheck | undefined;
+  currentCheck(uri: string): Promise<DocumentCheck | undefined>;
   checker(): Checker | undefined;
   progress(params: SimulationProgressParams): void;
 }
@@ -28,8 +28,8 @@ const DEFAULT_MAX_SECONDS = 30;
 export class DiagramRequests {
   constructor(private readonly ctx: DiagramContext) {}
 
-  protocolDiagram(params: FunctionAtParams): ProtocolDiagramResult {
-    const found = this.functionAt(params);
+  async protocolDiagram(params: FunctionAtParams): Promise<ProtocolDiagramResult> {
+    const found = await this.functionAt(params);
     if ('message' in found) return found;
     return { model: staticDiagram(found.fn, found.source) };
   }
@@ -38,7 +38,7 @@ export class DiagramRequests {
     const unknown = params.actors.filter((a) => !isActorName(a));
     if (unknown.length) return { message: `Unknown actor${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` };
     const actors = params.actors as ActorName[];
-    const found = this.functionAt(params);
+    const found = await this.functionAt(params);
     if ('message' in found) return found;
     const { fn, source } = found;
     const checker = this.ctx.checker();
@@ -63,10 +63,10 @@ export class DiagramRequests {
     }
   }
 
-  private functionAt({ uri, position }: FunctionAtParams): { fn: FunctionReport; source: AnalysedSource } | { message: string } {
+  private async functionAt({ uri, position }: FunctionAtParams): Promise<{ fn: FunctionReport; source: AnalysedSource } | { message: string }> {
     const doc = this.ctx.document(uri);
     if (!doc) return { message: 'MM Review draws diagrams of C files and patches; this document is neither.' };
-    const check = this.ctx.currentCheck(uri);
+    const check = await this.ctx.currentCheck(uri);
     const line = position.line + 1;
     if (doc.kind === 'patch') return this.functionInPatch(uri, doc, check, line);
     if (!check?.result) return { message: 'This document has not been analysed (see the MM Review output).' };

@@ -3,7 +3,7 @@
 // so one bad document cannot take the server down or leave stale squiggles behind.
 import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import type { CheckResult, SeriesCheckResult } from '../core';
+import type { CheckResult, SeriesCheckResult, SeriesWorker } from '../core';
 import type { DocumentCheckState, DocumentStats } from '../lsp-ext';
 import { findingsToDiagnostics, noticeDiagnostic } from './diagnostics';
 import type { TrackedDocument } from './documents';
@@ -20,8 +20,9 @@ export interface DocumentCheck {
   series?: SeriesCheckResult;
 }
 
-export function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, log: (message: string) => void,
-  workspaceFolders: string[] = []): DocumentCheck {
+/** A C document is checked synchronously (the promise is settled when it returns); a patch in the series worker. */
+export async function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, log: (message: string) => void,
+  workspaceFolders: string[] = [], seriesWorker?: SeriesWorker): Promise<DocumentCheck> {
   const text = doc.getText();
   const bytes = Buffer.byteLength(text, 'utf8');
   const finish = (state: DocumentCheckState, diagnostics: Diagnostic[], result?: CheckResult): DocumentCheck =>
@@ -34,7 +35,7 @@ export function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, 
   }
   try {
     if (doc.kind === 'patch') {
-      const patch = checkPatch(doc, settings, workspaceFolders);
+      const patch = await checkPatch(doc, settings, workspaceFolders, seriesWorker);
       return { ...finish(patch.state, patch.diagnostics), series: patch.series };
     }
     const cDocument = doc.cDocument;

@@ -1,10 +1,10 @@
 // The documents the client has open, kept in step with its edits. C documents live in the core's CDocument,
 // which keeps the syntax tree between edits: incremental `contentChanges` become CDocument.edit() calls, so the
-// next analysis re-parses incrementally and re-checks only the functions that changed. Patches are plain text
-// until the core can analyse them.
+// next analysis re-parses incrementally and re-checks only the functions that changed. Patches are plain text:
+// the series worker keeps what their checks need (patchAnalysis.ts).
 import { extname } from 'node:path';
 import { TextDocumentContentChangeEvent, type TextDocumentItem } from 'vscode-languageserver';
-import { PATCH_EXTENSIONS as CORE_PATCH_EXTENSIONS, type CDocument, type Checker, type SeriesChecker, type TextEdit } from '../core';
+import { PATCH_EXTENSIONS as CORE_PATCH_EXTENSIONS, type CDocument, type Checker, type TextEdit } from '../core';
 import { rangeOffsets } from './positions';
 
 /** What a document is checked as: C source, or a patch / mail with a patch. */
@@ -42,8 +42,6 @@ export class TrackedDocument {
     public version: number,
     /** A CDocument for C when the parser loaded; plain text otherwise (the analysis then reports why). */
     readonly content: EditableText,
-    /** For a patch: its series checker, which keeps the previous check to redo only what an edit changed. */
-    readonly series?: SeriesChecker,
   ) {}
 
   get cDocument(): CDocument | undefined {
@@ -87,7 +85,7 @@ export class OpenDocuments {
   private create(uri: string, kind: DocumentKind, version: number, text: string, checker: Checker | undefined): TrackedDocument {
     this.close(uri);
     const content = kind === 'c' && checker ? checker.open(uri, text) : new PlainText(text);
-    const doc = new TrackedDocument(uri, kind, version, content, kind === 'patch' ? checker?.series() : undefined);
+    const doc = new TrackedDocument(uri, kind, version, content);
     this.byUri.set(uri, doc);
     return doc;
   }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
-import { POST_IMAGE_SCHEME, type Finding, type SeriesCheckResult } from '../core';
+import { POST_IMAGE_SCHEME, type Finding, type SeriesCheckResult, type SeriesWorker } from '../core';
 import { POST_IMAGE_URI_SCHEME, type DocumentCheckState } from '../lsp-ext';
 import { findingsToDiagnostics, noticeDiagnostic } from './diagnostics';
 import type { TrackedDocument } from './documents';
@@ -18,12 +18,17 @@ export interface PatchCheck {
   series?: SeriesCheckResult;
 }
 
-export function checkPatch(doc: TrackedDocument, settings: MmReviewSettings, workspaceFolders: string[]): PatchCheck {
-  if (!doc.series) {
+/**
+ * Checks a patch document in the series worker, which keeps its previous check (an edit of patch k redoes
+ * patches k..N only) while the server goes on answering.
+ */
+export async function checkPatch(doc: TrackedDocument, settings: MmReviewSettings, workspaceFolders: string[],
+  worker: SeriesWorker | undefined): Promise<PatchCheck> {
+  if (!worker) {
     return { state: 'failed', diagnostics: [noticeDiagnostic('mm-review could not analyse this patch: the C parser did not load (see the server log)')] };
   }
   const kernelTree = settings.kernelTree || workspaceFolders.find(looksLikeKernelTree);
-  const series = doc.series.check([{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTree || undefined });
+  const series = await worker.check(doc.uri, [{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTree || undefined });
   const findings = series.findings.map((f) => withPostImageUris(f));
   const diagnostics = findingsToDiagnostics(findings, doc.uri, settings);
   const cFiles = series.patches.flatMap((p) => p.files).filter((f) => /\.[ch]$/.test(f.path));

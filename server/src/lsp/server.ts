@@ -8,7 +8,7 @@ import {
   type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DocumentSymbol, type DocumentSymbolParams,
   type Hover, type HoverParams, type InitializeParams, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
-import { Checker, type AnalysisOptions } from '../core';
+import { Checker, SeriesWorker, type AnalysisOptions } from '../core';
 import {
   EXTENSION_ID, documentStatsRequest, postImageRequest, protocolDiagramRequest, recheckDocumentRequest, simulateRequest,
   simulationProgressNotification, type DocumentParams, type DocumentStats, type PostImageParams,
@@ -47,6 +47,8 @@ export class MmReviewServer {
   /** Settle once the client's settings are in, so the first analysis already uses them. */
   private settingsLoaded: Promise<void> = Promise.resolve();
   private checker: Checker | undefined;
+  /** Checks patch series off the main thread, with the checker's options (core/review/worker.ts). */
+  private seriesWorker: SeriesWorker | undefined;
   /** The options `checker` was created with (they are fixed per checker). */
   private checkerOptions: AnalysisOptions = analysisOptions(DEFAULT_SETTINGS);
   private clientPullsConfiguration = false;
@@ -70,23 +72,21 @@ export class MmReviewServer {
     c.onDidChangeTextDocument((p) => this.handle('didChange', () => this.didChange(p)));
     c.onDidCloseTextDocument((p) => this.handle('didClose', () => this.didClose(p)));
     c.onDidChangeConfiguration((p) => this.handle('didChangeConfiguration', () => this.didChangeConfiguration(p)));
-    c.onHover((p) => this.handle('hover', () => this.hover(p), null));
-    c.onDocumentSymbol((p) => this.handle('documentSymbol', () => this.documentSymbols(p), []));
+    c.onHover((p) => this.handleAsync('hover', () => this.hover(p), null));
+    c.onDocumentSymbol((p) => this.handleAsync('documentSymbol', () => this.documentSymbols(p), []));
     c.onCodeAction((p) => this.handle('codeAction', () => this.codeActions(p), []));
-    c.onCodeLens((p) => this.handle('codeLens', () => this.codeLenses(p), []));
+    c.onCodeLens((p) => this.handleAsync('codeLens', () => this.codeLenses(p), []));
     c.onRequest(postImageRequest, (p) => this.handle('postImage', () => this.postImage(p), null));
     c.onRequest(documentStatsRequest, (p) => this.handle('documentStats', () => this.documentStats(p), null));
-    c.onRequest(recheckDocumentRequest, (p) => {
-      this.activity.noteHandled();
-      return this.guardAsync('recheckDocument', () => this.recheckDocument(p), null);
-    });
-    c.onRequest(protocolDiagramRequest, (p) => this.handle('protocolDiagram', () => this.diagrams.protocolDiagram(p),
+    c.onRequest(recheckDocumentRequest, (p) => this.handleAsync('recheckDocument', () => this.recheckDocument(p), null));
+    c.onRequest(protocolDiagramRequest, (p) => this.handleAsync('protocolDiagram', () => this.diagrams.protocolDiagram(p),
       { message: 'Drawing the diagram failed; see the MM Review output.' }));
-    c.onRequest(simulateRequest, (p, token) => {
-      this.activity.noteHandled();
-      return this.guardAsync('simulate', () => this.diagrams.simulate(p, token), { message: 'The simulation failed; see the MM Review output.' });
+    c.onRequest(simulateRequest, (p, token) => this.handleAsync('simulate', () => this.diagrams.simulate(p, token),
+      { message: 'The simulation failed; see the MM Review output.' }));
+    c.onShutdown(async () => {
+      this.debouncer.cancelAll();
+      await this.seriesWorker?.dispose();
     });
-    c.onShutdown(() => this.debouncer.cancelAll());
     c.listen();
   }
 
@@ -107,6 +107,7 @@ export class MmReviewServer {
     this.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     try {
       this.checker = await Checker.create(this.checkerOptions);
+      this.seriesWorker = new SeriesWorker(this.checkerOptions);
     } catch (e) {
       // The server stays up without a parser: every C document then reports why it was not analysed.
       this.error(`the C parser failed to load: ${stackOf(e)}`);
@@ -144,6 +145,7 @@ export class MmReviewServer {
     this.publishedAnalysis.delete(textDocument.uri);
     this.continuations.forget(textDocument.uri);
     this.checkTimes.forget(textDocument.uri);
+    this.seriesWorker?.forget(textDocument.uri);
     void this.connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   }
 
@@ -179,6 +181,8 @@ export class MmReviewServer {
     try {
       this.checker = await Checker.create(wanted);
       this.checkerOptions = wanted;
+      void this.seriesWorker?.dispose();
+      this.seriesWorker = new SeriesWorker(wanted);
     } catch (e) {
       this.error(`applying the analysis limits failed, keeping the previous ones: ${stackOf(e)}`);
       return;
@@ -186,29 +190,27 @@ export class MmReviewServer {
     this.documents.reopenAll(this.checker);
   }
 
-  private hover({ textDocument, position }: HoverParams): Hover | null {
+  private async hover({ textDocument, position }: HoverParams): Promise<Hover | null> {
     const doc = this.documents.get(textDocument.uri);
     if (!doc) return null;
     // The position refers to the current text: an older check's lines may have moved, so a pending check
     // runs now (incremental, hence cheap) instead.
-    const last = this.checks.get(doc.uri);
-    const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
-    if (!check) return null;
+    const check = await this.currentCheck(doc.uri);
+    if (!check || this.documents.get(doc.uri) !== doc) return null;
     return hoverAt({ text: doc.getText(), position, diagnostics: check.diagnostics, functions: check.result?.functions ?? [] });
   }
 
   /** The check of the document's current version: the last one, or a new one if an edit came since. */
-  private currentCheck(uri: string): DocumentCheck | undefined {
+  private async currentCheck(uri: string): Promise<DocumentCheck | undefined> {
     const doc = this.documents.get(uri);
     const last = this.checks.get(uri);
     return doc && last?.version === doc.version ? last : this.checkNow(uri);
   }
 
-  private documentSymbols({ textDocument }: DocumentSymbolParams): DocumentSymbol[] {
+  private async documentSymbols({ textDocument }: DocumentSymbolParams): Promise<DocumentSymbol[]> {
     const doc = this.documents.get(textDocument.uri);
     if (!doc) return [];
-    const last = this.checks.get(doc.uri);
-    const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
+    const check = await this.currentCheck(doc.uri);
     if (check?.series) return seriesOutline(check.series, doc.getText().split('\n').length);
     return functionOutline(check?.result?.functions ?? []);
   }
@@ -218,11 +220,10 @@ export class MmReviewServer {
     return doc ? quickFixes(params, doc.getText()) : [];
   }
 
-  private codeLenses({ textDocument }: CodeLensParams): CodeLens[] {
+  private async codeLenses({ textDocument }: CodeLensParams): Promise<CodeLens[]> {
     const doc = this.documents.get(textDocument.uri);
     if (!doc || doc.kind !== 'c') return [];
-    const last = this.checks.get(doc.uri);
-    const check = last?.version === doc.version ? last : this.checkNow(doc.uri);
+    const check = await this.currentCheck(doc.uri);
     return check?.result ? protocolLenses(doc.uri, check.result) : [];
   }
 
@@ -244,7 +245,7 @@ export class MmReviewServer {
 
   private async recheckDocument({ uri }: DocumentParams): Promise<DocumentStats | null> {
     await this.settingsLoaded;
-    return this.checkNow(uri)?.stats ?? null;
+    return (await this.checkNow(uri))?.stats ?? null;
   }
 
   /** A debounced check of the document's current version (a newer edit replaces it in the debouncer). */
@@ -265,7 +266,7 @@ export class MmReviewServer {
     const doc = this.documents.get(uri);
     if (!doc) return;
     if (doc.version !== version) return this.dropped(uri, version, 'a newer version was scheduled before it started');
-    const { check, number } = this.analyse(doc);
+    const { check, number } = await this.analyse(doc);
     await this.activity.settled();
     if (this.documents.get(uri) !== doc || doc.version !== check.version) {
       return this.dropped(uri, check.version, `version ${doc.version} arrived during the analysis`);
@@ -279,19 +280,21 @@ export class MmReviewServer {
    * Checks a document now (dropping any pending debounced check) and publishes the diagnostics: for requests
    * that need a current check at once (hover, outline, re-check), which no edit can overtake.
    */
-  private checkNow(uri: string): DocumentCheck | undefined {
+  private async checkNow(uri: string): Promise<DocumentCheck | undefined> {
     this.debouncer.cancel(uri);
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
-    const { check, number } = this.analyse(doc);
-    this.publish(uri, check, number);
+    const { check, number } = await this.analyse(doc);
+    // A patch's check ran in the worker: the document may have changed or closed meanwhile.
+    if (this.documents.get(uri) === doc && (this.publishedAnalysis.get(uri) ?? -1) < number) this.publish(uri, check, number);
     return check;
   }
 
-  private analyse(doc: TrackedDocument): { check: DocumentCheck; number: number } {
+  /** C is analysed here and now; a patch in the series worker, while the server goes on answering. */
+  private async analyse(doc: TrackedDocument): Promise<{ check: DocumentCheck; number: number }> {
     const number = ++this.analysesRun;
     const started = performance.now();
-    const check = checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders);
+    const check = await checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders, this.seriesWorker);
     if (this.analysedOnce.has(doc)) this.checkTimes.record(doc.uri, performance.now() - started);
     this.analysedOnce.add(doc);
     return { check, number };
@@ -315,6 +318,12 @@ export class MmReviewServer {
 
   private dropped(uri: string, version: number | undefined, why: string): void {
     this.connection.console.log(`dropped the check of ${uri} v${version ?? '?'}: ${why}`);
+  }
+
+  /** An asynchronous message handler: noted as activity, guarded against exceptions and rejections. */
+  private handleAsync<T>(what: string, handler: () => Promise<T>, fallback: T): Promise<T> {
+    this.activity.noteHandled();
+    return this.guardAsync(what, handler, fallback);
   }
 
   /** A message handler: noted as activity (see MessageActivity), guarded against exceptions. */

@@ -1,0 +1,114 @@
+// Checks patch series in a worker thread, so that a language server keeps answering while a series is
+// checked: Dev Jain's 12-patch RFC takes seconds (docs/benchmarks.md), all of it synchronous analysis. One
+// long-lived worker keeps a SeriesChecker per document, so an edit of patch k re-analyses only the images
+// from patch k on, as it would in process.
+//
+// Where the worker script comes from (as for the simulator's, sim/worker.ts): dist/series-worker.js next to
+// the bundled server, or this very file when running from tsc's output (tests).
+
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { AnalysisOptions } from '../analysis';
+import { Checker } from '../index';
+import type { BaseOptions } from './baseResolver';
+import type { SeriesChecker, SeriesCheckInput, SeriesCheckResult } from './seriesCheck';
+
+const WORKER_KIND = 'mm-review-series';
+
+type Request =
+  | { type: 'check'; n: number; document: string; inputs: SeriesCheckInput[]; base: BaseOptions }
+  | { type: 'forget'; document: string };
+
+type Reply =
+  | { type: 'result'; n: number; result: SeriesCheckResult }
+  | { type: 'error'; n: number; message: string };
+
+/** The worker thread's side: one Checker with the options it was started with, a SeriesChecker per document. */
+export function startSeriesWorker(): void {
+  const data = workerData as { kind?: string; options?: AnalysisOptions } | undefined;
+  if (isMainThread || !parentPort || data?.kind !== WORKER_KIND) return;
+  const port = parentPort;
+  const checker = Checker.create(data.options ?? {});
+  const series = new Map<string, SeriesChecker>();
+  port.on('message', (request: Request) => {
+    if (request.type === 'forget') {
+      series.delete(request.document);
+      return;
+    }
+    void checker.then((c) => {
+      let checkerOfDocument = series.get(request.document);
+      if (!checkerOfDocument) series.set(request.document, (checkerOfDocument = c.series()));
+      port.postMessage({ type: 'result', n: request.n, result: checkerOfDocument.check(request.inputs, request.base) } satisfies Reply);
+    }).catch((e: unknown) => {
+      // The series checker may be half-way through; start the document afresh next time.
+      series.delete(request.document);
+      port.postMessage({ type: 'error', n: request.n, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies Reply);
+    });
+  });
+}
+
+/** The server's side: checks answered in order of request; a crashed worker is replaced at the next check. */
+export class SeriesWorker {
+  private worker: Worker | undefined;
+  private requests = 0;
+  private readonly pending = new Map<number, { resolve: (r: SeriesCheckResult) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly options: AnalysisOptions, private readonly script = seriesWorkerScript()) {}
+
+  /** The series check of `inputs` for `document` (its earlier checks are reused). */
+  check(document: string, inputs: SeriesCheckInput[], base: BaseOptions): Promise<SeriesCheckResult> {
+    const n = ++this.requests;
+    return new Promise((resolve, reject) => {
+      this.pending.set(n, { resolve, reject });
+      this.started().postMessage({ type: 'check', n, document, inputs, base } satisfies Request);
+    });
+  }
+
+  /** Drops what the worker keeps for `document` (closed). */
+  forget(document: string): void {
+    this.worker?.postMessage({ type: 'forget', document } satisfies Request);
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new Error('the series worker was stopped'));
+    await worker?.terminate();
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { kind: WORKER_KIND, options: this.options } });
+    worker.unref(); // an idle worker does not keep the process alive
+    worker.on('message', (reply: Reply) => {
+      const request = this.pending.get(reply.n);
+      this.pending.delete(reply.n);
+      if (reply.type === 'result') request?.resolve(reply.result);
+      else request?.reject(new Error(reply.message));
+    });
+    const lost = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failAll(new Error(`the series worker ${why}`));
+    };
+    worker.on('error', (e) => lost(`failed: ${e.stack ?? e.message}`));
+    worker.on('exit', (code) => lost(`exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
+  }
+}
+
+export function seriesWorkerScript(): string {
+  const bundled = join(__dirname, 'series-worker.js');
+  if (existsSync(bundled)) return bundled;
+  if (basename(__filename) === 'worker.js') return __filename;
+  throw new Error(`mm-review: series worker script not found (expected ${bundled}); bundle server/src/core/review/worker.ts as series-worker.js`);
+}
+
+startSeriesWorker();

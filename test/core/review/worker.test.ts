@@ -1,0 +1,50 @@
+// The series worker (core/review/worker.ts): the same results as a series check in process, kept per
+// document between checks, and a clear error, not a hang, when the thread dies.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Checker, SeriesWorker } from '../../../server/src/core';
+import { FIXTURES } from '../../helpers';
+
+const series = (name: string) => join(FIXTURES, 'series', name);
+const MBX = series('demo-series.mbx');
+const BASE = { baseFiles: new Map([['*', series('demo-base.c')]]) };
+
+describe('series worker thread', () => {
+  let worker: SeriesWorker;
+  beforeEach(() => {
+    worker = new SeriesWorker({});
+  });
+  afterEach(() => worker.dispose());
+
+  it('gives the result the series checker gives in process', async () => {
+    const input = [{ fileName: MBX, text: readFileSync(MBX, 'utf8') }];
+    const inProcess = (await Checker.create()).series().check(input, BASE);
+    const inWorker = await worker.check('demo', input, BASE);
+    assert.deepEqual(inWorker.findings, inProcess.findings);
+    assert.deepEqual(inWorker.patches, inProcess.patches);
+    assert.deepEqual([...inWorker.postImages.keys()], [...inProcess.postImages.keys()]);
+    assert.ok(inWorker.findings.some((f) => f.rule === 'LOCK-PAIR' && f.severity === 'error'));
+  });
+
+  it('answers concurrent checks of several documents, each with its own result', async () => {
+    const text = readFileSync(MBX, 'utf8');
+    const coverOnly = text.slice(0, text.indexOf('\nFrom ', 10) + 1); // the cover letter alone: no diff
+    const [whole, cover] = await Promise.all([
+      worker.check('a', [{ fileName: MBX, text }], BASE),
+      worker.check('b', [{ fileName: MBX, text: coverOnly }], BASE),
+    ]);
+    assert.equal(whole.patches.length, 3);
+    assert.deepEqual(cover.patches.map((p) => p.role), ['cover']);
+    assert.ok(cover.findings.every((f) => f.rule === 'PATCH-INPUT'), 'only says that the patches are missing');
+  });
+
+  it('rejects the checks in flight when the thread is stopped, and starts a new one for the next check', async () => {
+    const input = [{ fileName: MBX, text: readFileSync(MBX, 'utf8') }];
+    const inFlight = worker.check('demo', input, BASE);
+    await worker.dispose();
+    await assert.rejects(inFlight, /series worker was stopped/);
+    const again = await worker.check('demo', input, BASE);
+    assert.equal(again.patches.length, 3);
+  });
+});
