@@ -3,9 +3,10 @@
 #   chromium, ripgrep, libkrb5-dev  the offline code-server editor host and its UI check (test/e2e)
 #   neovim                          the second real LSP client (test/nvim)
 #   spin                            the SPIN model checker the simulator is cross-checked against (test/core/sim)
+#   unzip                           lists the packaged .vsix (test/lsp/package.test.ts)
 # Skips packages already installed, so a second run costs nothing.
 set -euo pipefail
-packages=(chromium ripgrep libkrb5-dev neovim spin build-essential python3)
+packages=(chromium ripgrep libkrb5-dev neovim spin build-essential python3 unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
