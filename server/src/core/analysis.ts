@@ -74,6 +74,8 @@ export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
   private readonly functionFacts = new FunctionFactsMemo();
+  /** The names each function's branches test, by cache key, from the last run (see summaryAt). */
+  private tested = new Map<string, Set<string>>();
   /**
    * Contextual summaries of earlier runs, by callee, context and what the callee reaches (see summaryAt); the
    * least recently used go first once there are MAX_CONTEXT_SUMMARIES.
@@ -155,6 +157,10 @@ export class FileAnalyzer {
       return h;
     };
 
+    // The variables each function's branches test, by text: without it, every run would build the CFG of
+    // every callee that a caller passes known values, only to find them.
+    const nextTested = new Map<string, Set<string>>();
+
     // Summaries of a callee for the values its pointer arguments carry at a call (context-sensitive), made
     // on demand and shared by all callers in this run.
     const contextual = new Map<string, FunctionSummary | undefined>();
@@ -163,15 +169,18 @@ export class FileAnalyzer {
       const site = byName.get(name);
       if (!site) return undefined;
       // Only values the callee's branches look at make a different summary.
-      const tested = testedNames(cfgOf(site));
+      const key = keys.get(site)!;
+      let tested = this.tested.get(key) ?? nextTested.get(key);
+      if (!tested) tested = testedNames(cfgOf(site));
+      nextTested.set(key, tested);
       const relevant = new Map([...pointerArgs].filter(([i]) => {
         const param = site.params[i >= 0 ? i : -1 - i];
         return param !== undefined && tested.has(i >= 0 ? `*${param}` : param);
       }));
       if (relevant.size === 0) return summaries.get(name);
       pointerArgs = relevant;
-      const key = `${name}${JSON.stringify([...pointerArgs])}`;
-      if (contextual.has(key)) return contextual.get(key);
+      const contextKey = `${name}${JSON.stringify([...pointerArgs])}`;
+      if (contextual.has(contextKey)) return contextual.get(contextKey);
       // A few contexts per callee: a caller looping over many result codes (khugepaged_do_scan() passing
       // &result) would otherwise re-analyse the callee for each.
       const count = (contextCounts.get(name) ?? 0) + 1;
@@ -179,14 +188,14 @@ export class FileAnalyzer {
       if (count > MAX_CONTEXTS_PER_CALLEE) return summaries.get(name);
       // Made in an earlier run from the same texts of the callee and everything it reaches: reuse it, so
       // that editing a caller does not re-analyse its callees for each context again.
-      const persistentKey = `${key}\u0000${reachHash(site)}`;
+      const persistentKey = `${contextKey}\u0000${reachHash(site)}`;
       if (this.contextSummaries.has(persistentKey)) {
         const summary = this.contextSummaries.get(persistentKey);
-        contextual.set(key, summary);
+        contextual.set(contextKey, summary);
         this.rememberContextSummary(persistentKey, summary); // now the most recently used
         return summary;
       }
-      contextual.set(key, summaries.get(name)); // a recursive call sees the context-free summary
+      contextual.set(contextKey, summaries.get(name)); // a recursive call sees the context-free summary
       const cfg = cfgOf(site);
       const entryFacts = contextFacts(site, pointerArgs);
       const result = interpret(cfg, {
@@ -194,7 +203,7 @@ export class FileAnalyzer {
       });
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
-      contextual.set(key, summary);
+      contextual.set(contextKey, summary);
       if (result.complete) this.rememberContextSummary(persistentKey, summary);
       return summary;
     };
@@ -287,6 +296,7 @@ export class FileAnalyzer {
       });
     }
     this.cache = nextCache;
+    this.tested = nextTested;
     this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline, protocol);
     return sites.map((s) => reports.get(s)!);
   }
