@@ -403,7 +403,7 @@ function shiftSummary(summary: FunctionSummary | undefined, movedLine: (line: nu
   if (!summary) return summary;
   let moved = false;
   const requires = summary.requires.map((r) => {
-    const via = r.via.replace(/\bline (\d+)/g, (m, n: string) => {
+    const via = r.via.replace(/\bline (\d+)/g, (_m, n: string) => {
       const line = movedLine(Number(n));
       moved ||= line !== Number(n);
       return `line ${line}`;

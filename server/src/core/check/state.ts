@@ -3,6 +3,7 @@
 import type { Span } from '../cfg/types';
 import type { LockFamily, LockMode } from '../model/api';
 import type { PtFact } from '../model/protocol';
+import { sameValue } from './values';
 
 export interface LockRecord {
   key: string;
@@ -146,11 +147,6 @@ function lockHash(l: LockRecord): number {
   let h = lockHashes.get(l);
   if (h === undefined) lockHashes.set(l, (h = mix(stringHash(lockKey(l)))));
   return h;
-}
-
-function sameValue(a: Value, b: Value): boolean {
-  if (a.eq !== b.eq || a.truth !== b.truth || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
-  return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
 }
 
 function valueHash(v: Value): number {

@@ -72,5 +72,6 @@ export function refineTruth(v: Value, truth: boolean): Value | null {
 }
 
 export function sameValue(a: Value, b: Value): boolean {
-  return a.eq === b.eq && a.truth === b.truth && (a.ne ?? []).join(',') === (b.ne ?? []).join(',');
+  if (a.eq !== b.eq || a.truth !== b.truth || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
+  return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
 }
