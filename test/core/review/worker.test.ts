@@ -41,9 +41,9 @@ describe('series worker thread', () => {
 
   it('rejects the checks in flight when the thread is stopped, and starts a new one for the next check', async () => {
     const input = [{ fileName: MBX, text: readFileSync(MBX, 'utf8') }];
-    const inFlight = worker.check('demo', input, BASE);
+    const rejected = assert.rejects(worker.check('demo', input, BASE), /series worker was stopped/);
     await worker.dispose();
-    await assert.rejects(inFlight, /series worker was stopped/);
+    await rejected;
     const again = await worker.check('demo', input, BASE);
     assert.equal(again.patches.length, 3);
   });
