@@ -20,6 +20,8 @@ export interface EditSample {
 
 export interface IncrementalResult {
   file: string;
+  /** Set when every edit went into this one function (a short one: the cost of a re-check around it). */
+  function?: string;
   fullCheckMs: number;
   /** edit + analyze, wall time. */
   total: Distribution;
@@ -35,14 +37,14 @@ interface Site {
   offset: number;
 }
 
-function editSites(text: string, result: CheckResult, count: number, seed: number): Site[] {
+function editSites(text: string, result: CheckResult, count: number, seed: number, onlyFunction?: string): Site[] {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lines = text.split('\n');
   // Statement lines (ending in ';') strictly inside each function, each line one ticket: longer functions
   // are edited more often.
   const tickets: Site[] = [];
-  for (const f of result.functions) {
+  for (const f of result.functions.filter((x) => !onlyFunction || x.name === onlyFunction)) {
     for (let row = f.startLine; row < f.endLine - 1; row++) {
       const semicolon = lines[row].lastIndexOf(';');
       if (semicolon > 0 && /;\s*$/.test(lines[row])) tickets.push({ function: f.name, offset: lineStarts[row] + semicolon });
@@ -52,8 +54,8 @@ function editSites(text: string, result: CheckResult, count: number, seed: numbe
   return Array.from({ length: count }, () => random.pick(tickets));
 }
 
-export async function incrementalEdits(file: string, sites: number, seed: number): Promise<IncrementalResult> {
-  progress(`incremental edits in ${file} (${sites} sites, 2 edits each)`);
+export async function incrementalEdits(file: string, sites: number, seed: number, onlyFunction?: string): Promise<IncrementalResult> {
+  progress(`incremental edits in ${file}${onlyFunction ? `, ${onlyFunction}() only` : ''} (${sites} sites, 2 edits each)`);
   const checker = await Checker.create();
   const text = kernelText(file);
   const doc = checker.open(file, text);
@@ -69,7 +71,7 @@ export async function incrementalEdits(file: string, sites: number, seed: number
       reinterpreted: run.value.functions.filter((f) => !f.cached).map((f) => f.name),
     });
   };
-  for (const site of editSites(text, full.value, sites, seed)) {
+  for (const site of editSites(text, full.value, sites, seed, onlyFunction)) {
     measure(site, { start: site.offset, end: site.offset, newText: ' ' });
     measure(site, { start: site.offset, end: site.offset + 1, newText: '' });
   }
@@ -77,7 +79,7 @@ export async function incrementalEdits(file: string, sites: number, seed: number
   const slowest = [...samples].sort((a, b) => b.totalMs - a.totalMs).slice(0, 3)
     .map((s) => ({ function: s.function, ms: round(s.totalMs), reinterpreted: s.reinterpreted }));
   return {
-    file, fullCheckMs: round(full.ms),
+    file, ...(onlyFunction ? { function: onlyFunction } : {}), fullCheckMs: round(full.ms),
     total: distribution(samples.map((s) => s.totalMs)),
     parse: distribution(samples.map((s) => s.parseMs)),
     analyze: distribution(samples.map((s) => s.analyzeMs)),
