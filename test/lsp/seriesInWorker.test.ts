@@ -52,7 +52,7 @@ describe('patch series in the worker thread (dist/server.js, ../shared/corpus)',
     assert.ok(series.diagnostics.some((d) => d.code === 'LOCK-PAIR'), 'and the series was checked');
   });
 
-  it('drops the check of a version edited while the worker checked it', async () => {
+  it('cancels the check of a version edited while the worker checked it', async () => {
     const from = client.published.length;
     // A space typed into the first added line of mm/khugepaged.c in patch 5, and another while the worker
     // re-checks the images of patches 5..12 for the first (seconds).
@@ -67,5 +67,6 @@ describe('patch series in the worker thread (dist/server.js, ../shared/corpus)',
     await client.waitForDiagnostics(mboxUri, (p) => p.version === 3, from, 100_000);
     const versions = client.published.slice(from).filter((p) => p.uri === mboxUri).map((p) => p.version);
     assert.deepEqual(versions, [3], client.log.join('\n'));
+    assert.ok(client.log.some((l) => l.startsWith(`dropped the check of ${mboxUri} v2: cancelled: version 3 arrived`)), client.log.join('\n'));
   });
 });

@@ -20,13 +20,19 @@ export interface DocumentCheck {
   series?: SeriesCheckResult;
 }
 
-/** A C document is checked synchronously (the promise is settled when it returns); a patch in the series worker. */
+/**
+ * A C document is checked synchronously (the promise is settled when it returns); a patch in the series worker,
+ * whose check a newer version can cancel: then there is no check (undefined).
+ */
 export async function checkDocument(doc: TrackedDocument, settings: MmReviewSettings, log: (message: string) => void,
-  workspaceFolders: string[] = [], seriesWorker?: SeriesWorker): Promise<DocumentCheck> {
+  workspaceFolders: string[] = [], seriesWorker?: SeriesWorker): Promise<DocumentCheck | undefined> {
+  // The version checked is the one of the text read now: a patch's check awaits the worker, and edits may
+  // arrive meanwhile.
+  const { uri, version } = doc;
   const text = doc.getText();
   const bytes = Buffer.byteLength(text, 'utf8');
   const finish = (state: DocumentCheckState, diagnostics: Diagnostic[], result?: CheckResult): DocumentCheck =>
-    ({ version: doc.version, diagnostics, result, stats: statsOf(doc, state, diagnostics, bytes, result) });
+    ({ version, diagnostics, result, stats: statsOf({ uri, version }, state, diagnostics, bytes, result) });
 
   if (bytes > settings.maxDocumentBytes) {
     return finish('tooLarge', [noticeDiagnostic(
@@ -36,7 +42,7 @@ export async function checkDocument(doc: TrackedDocument, settings: MmReviewSett
   try {
     if (doc.kind === 'patch') {
       const patch = await checkPatch(doc, settings, workspaceFolders, seriesWorker);
-      return { ...finish(patch.state, patch.diagnostics), series: patch.series };
+      return patch && { ...finish(patch.state, patch.diagnostics), series: patch.series };
     }
     const cDocument = doc.cDocument;
     if (!cDocument) throw new Error('the C parser did not load (see the server log)');
@@ -44,7 +50,7 @@ export async function checkDocument(doc: TrackedDocument, settings: MmReviewSett
     return finish('analyzed', findingsToDiagnostics(result.findings, doc.uri, settings), result);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    log(`analysis of ${doc.uri} (version ${doc.version}) failed: ${e instanceof Error ? e.stack ?? reason : reason}`);
+    log(`analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? e.stack ?? reason : reason}`);
     return finish('failed', [noticeDiagnostic(`mm-review could not analyse this document: ${reason}`)]);
   }
 }
@@ -54,7 +60,7 @@ export function pendingStats(doc: TrackedDocument): DocumentStats {
   return statsOf(doc, 'pending', [], Buffer.byteLength(doc.getText(), 'utf8'));
 }
 
-function statsOf(doc: TrackedDocument, state: DocumentCheckState, diagnostics: Diagnostic[], bytes: number,
+function statsOf(doc: { uri: string; version: number }, state: DocumentCheckState, diagnostics: Diagnostic[], bytes: number,
   result?: CheckResult): DocumentStats {
   const findings = diagnostics.filter((d) => d.code !== undefined);
   const count = (s: DiagnosticSeverity) => findings.filter((d) => d.severity === s).length;

@@ -20,15 +20,16 @@ export interface PatchCheck {
 
 /**
  * Checks a patch document in the series worker, which keeps its previous check (an edit of patch k redoes
- * patches k..N only) while the server goes on answering.
+ * patches k..N only) while the server goes on answering. Undefined when a newer version cancelled it.
  */
 export async function checkPatch(doc: TrackedDocument, settings: MmReviewSettings, workspaceFolders: string[],
-  worker: SeriesWorker | undefined): Promise<PatchCheck> {
+  worker: SeriesWorker | undefined): Promise<PatchCheck | undefined> {
   if (!worker) {
     return { state: 'failed', diagnostics: [noticeDiagnostic('mm-review could not analyse this patch: the C parser did not load (see the server log)')] };
   }
   const kernelTree = settings.kernelTree || workspaceFolders.find(looksLikeKernelTree);
   const series = await worker.check(doc.uri, [{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTree || undefined });
+  if (!series) return undefined;
   const findings = series.findings.map((f) => withPostImageUris(f));
   const diagnostics = findingsToDiagnostics(findings, doc.uri, settings);
   const cFiles = series.patches.flatMap((p) => p.files).filter((f) => /\.[ch]$/.test(f.path));

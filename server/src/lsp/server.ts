@@ -135,6 +135,8 @@ export class MmReviewServer {
       return;
     }
     doc.applyChanges(contentChanges, textDocument.version);
+    // A series check of the previous text stops before its next image (what it finished stays cached).
+    if (doc.kind === 'patch') this.seriesWorker?.cancel(doc.uri);
     this.scheduleCheck(doc.uri, this.checkTimes.delayFor(doc.uri, this.settings.debounceMs));
   }
 
@@ -145,6 +147,7 @@ export class MmReviewServer {
     this.publishedAnalysis.delete(textDocument.uri);
     this.continuations.forget(textDocument.uri);
     this.checkTimes.forget(textDocument.uri);
+    this.seriesWorker?.cancel(textDocument.uri);
     this.seriesWorker?.forget(textDocument.uri);
     void this.connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   }
@@ -267,6 +270,7 @@ export class MmReviewServer {
     if (!doc) return;
     if (doc.version !== version) return this.dropped(uri, version, 'a newer version was scheduled before it started');
     const { check, number } = await this.analyse(doc);
+    if (!check) return this.dropped(uri, version, `cancelled: version ${doc.version} arrived during the analysis`);
     await this.activity.settled();
     if (this.documents.get(uri) !== doc || doc.version !== check.version) {
       return this.dropped(uri, check.version, `version ${doc.version} arrived during the analysis`);
@@ -278,24 +282,28 @@ export class MmReviewServer {
 
   /**
    * Checks a document now (dropping any pending debounced check) and publishes the diagnostics: for requests
-   * that need a current check at once (hover, outline, re-check), which no edit can overtake.
+   * that need a current check at once (hover, outline, re-check). A C check cannot be overtaken; a patch's
+   * runs in the worker, and an edit meanwhile makes it stale (undefined: the edit's own check follows).
    */
   private async checkNow(uri: string): Promise<DocumentCheck | undefined> {
     this.debouncer.cancel(uri);
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const { check, number } = await this.analyse(doc);
-    // A patch's check ran in the worker: the document may have changed or closed meanwhile.
-    if (this.documents.get(uri) === doc && (this.publishedAnalysis.get(uri) ?? -1) < number) this.publish(uri, check, number);
+    if (!check || this.documents.get(uri) !== doc || doc.version !== check.version) return undefined;
+    if ((this.publishedAnalysis.get(uri) ?? -1) < number) this.publish(uri, check, number);
     return check;
   }
 
-  /** C is analysed here and now; a patch in the series worker, while the server goes on answering. */
-  private async analyse(doc: TrackedDocument): Promise<{ check: DocumentCheck; number: number }> {
+  /**
+   * C is analysed here and now; a patch in the series worker, while the server goes on answering (no check when
+   * an edit cancelled it).
+   */
+  private async analyse(doc: TrackedDocument): Promise<{ check: DocumentCheck | undefined; number: number }> {
     const number = ++this.analysesRun;
     const started = performance.now();
     const check = await checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders, this.seriesWorker);
-    if (this.analysedOnce.has(doc)) this.checkTimes.record(doc.uri, performance.now() - started);
+    if (check && this.analysedOnce.has(doc)) this.checkTimes.record(doc.uri, performance.now() - started);
     this.analysedOnce.add(doc);
     return { check, number };
   }

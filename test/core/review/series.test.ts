@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Checker, FIXED_PREFIX } from '../../../server/src/core';
+import { SeriesCheckCancelled } from '../../../server/src/core/review/seriesCheck';
 import { FIXTURES, requireShared } from '../../helpers';
 
 const series = (name: string) => join(FIXTURES, 'series', name);
@@ -83,6 +84,33 @@ describe('patch series checking', () => {
     assert.deepEqual(second.findings.filter((f) => f.file === p1), first.findings.filter((f) => f.file === p1));
     assert.match(second.patches[1].subject, /really unlock/);
   });
+
+  it('stops before the next image when told to, and the next check finishes from what it had done', () => {
+    const mbx = series('demo-series.mbx');
+    const base = { baseFiles: new Map([['*', series('demo-base.c')]]) };
+    const seriesChecker = checker.series();
+    let asked = 0;
+    assert.throws(() => seriesChecker.check([read(mbx)], base, () => ++asked > 1), SeriesCheckCancelled);
+    assert.equal(asked, 2, 'one image was analysed, the second was not started');
+    const resumed = seriesChecker.check([read(mbx)], base);
+    const fresh = checker.series().check([read(mbx)], base);
+    assert.deepEqual(resumed.findings, fresh.findings);
+    assert.deepEqual(resumed.patches, fresh.patches);
+  });
+
+  it('reports the same bases when a series is checked again, and applies it again against other bases', () => {
+    const p1 = series('0001-demo-reject-negative-samples.patch');
+    const p2 = series('0002-demo-unlock-before-rejecting-a-sample.patch');
+    const seriesChecker = checker.series();
+    const withBase = { baseFiles: new Map([['demo.c', series('demo-base.c')]]) };
+    const first = seriesChecker.check([read(p1), read(p2)], withBase);
+    const again = seriesChecker.check([read(p1), read(p2)], withBase);
+    assert.deepEqual(again.patches, first.patches);
+    assert.equal(first.patches[0].files[0].base, 'base-file');
+    const noBase = seriesChecker.check([read(p1), read(p2)], {});
+    assert.equal(noBase.patches[0].files[0].base, 'none');
+    assert.equal(noBase.hunks.exact, 0, 'the patches were applied again, to no base');
+  });
 });
 
 describe('acceptance: real patch mails (../shared/corpus/series)', () => {
@@ -154,4 +182,5 @@ describe('acceptance: real patch mails (../shared/corpus/series)', () => {
       assert.match(text[downgrade.line - 1], /^\+.*vma_collapse_anon_folio\(/);
     });
   });
+
 });

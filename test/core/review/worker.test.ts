@@ -20,7 +20,7 @@ describe('series worker thread', () => {
   it('gives the result the series checker gives in process', async () => {
     const input = [{ fileName: MBX, text: readFileSync(MBX, 'utf8') }];
     const inProcess = (await Checker.create()).series().check(input, BASE);
-    const inWorker = await worker.check('demo', input, BASE);
+    const inWorker = (await worker.check('demo', input, BASE))!;
     assert.deepEqual(inWorker.findings, inProcess.findings);
     assert.deepEqual(inWorker.patches, inProcess.patches);
     assert.deepEqual([...inWorker.postImages.keys()], [...inProcess.postImages.keys()]);
@@ -30,10 +30,10 @@ describe('series worker thread', () => {
   it('answers concurrent checks of several documents, each with its own result', async () => {
     const text = readFileSync(MBX, 'utf8');
     const coverOnly = text.slice(0, text.indexOf('\nFrom ', 10) + 1); // the cover letter alone: no diff
-    const [whole, cover] = await Promise.all([
+    const [whole, cover] = (await Promise.all([
       worker.check('a', [{ fileName: MBX, text }], BASE),
       worker.check('b', [{ fileName: MBX, text: coverOnly }], BASE),
-    ]);
+    ])).map((r) => r!);
     assert.equal(whole.patches.length, 3);
     assert.deepEqual(cover.patches.map((p) => p.role), ['cover']);
     assert.ok(cover.findings.every((f) => f.rule === 'PATCH-INPUT'), 'only says that the patches are missing');
@@ -45,6 +45,16 @@ describe('series worker thread', () => {
     await worker.dispose();
     await rejected;
     const again = await worker.check('demo', input, BASE);
-    assert.equal(again.patches.length, 3);
+    assert.equal(again?.patches.length, 3);
+  });
+
+  it('cancels the checks of a document, which then resolve to undefined, and checks it again afterwards', async () => {
+    const input = [{ fileName: MBX, text: readFileSync(MBX, 'utf8') }];
+    const other = worker.check('other', input, BASE);
+    const stale = worker.check('demo', input, BASE);
+    worker.cancel('demo');
+    assert.equal(await stale, undefined);
+    assert.equal((await other)?.patches.length, 3, 'another document\'s check is not cancelled');
+    assert.equal((await worker.check('demo', input, BASE))?.patches.length, 3);
   });
 });

@@ -66,20 +66,39 @@ export type AnalyzeText = (path: string, text: string) => CheckResult;
 
 export const PATCH_INPUT = 'PATCH-INPUT';
 
+/** Thrown by SeriesChecker.check when its `shouldStop` said so before an image was analysed. */
+export class SeriesCheckCancelled extends Error {
+  constructor() {
+    super('the series check was cancelled');
+  }
+}
+
 export class SeriesChecker {
-  private last?: { inputs: SeriesCheckInput[]; parsed: PatchFile[]; series: SeriesResult };
+  private last?: { inputs: SeriesCheckInput[]; parsed: PatchFile[]; series: SeriesResult; base: string; sources: Map<string, BaseSource> };
+  private shouldStop: () => boolean = () => false;
 
   constructor(private readonly analyze: AnalyzeText) {}
 
-  check(inputs: SeriesCheckInput[], options: BaseOptions = {}): SeriesCheckResult {
+  /**
+   * `shouldStop` is asked before each image is analysed; when it says so, the check throws
+   * SeriesCheckCancelled. What it finished stays cached (the parsed mails, the applied series, every image
+   * analysed), so the check that replaces it starts from there.
+   */
+  check(inputs: SeriesCheckInput[], options: BaseOptions = {}, shouldStop: () => boolean = () => false): SeriesCheckResult {
+    this.shouldStop = shouldStop;
     // Re-parse only the inputs whose text changed; buildSeries recomputes from the first changed patch.
     const parsed = inputs.map((input, i) => {
       const prev = this.last?.inputs[i];
       return prev && prev.fileName === input.fileName && prev.text === input.text ? this.last!.parsed[i] : parsePatchFile(input.text, input.fileName);
     });
+    // Applied patches are reused only against the same bases; their bases' sources come with them, as the
+    // provider is not asked again for what they patched.
+    const base = JSON.stringify([options.kernelTree, [...options.baseFiles ?? []]]);
+    const previous = this.last?.base === base ? this.last : undefined;
     const bases = resolveBases(parsed, options);
-    const series = buildSeries(parsed, bases.provider, { reuse: this.last?.series });
-    this.last = { inputs, parsed, series };
+    const series = buildSeries(parsed, bases.provider, { reuse: previous?.series });
+    for (const [path, source] of previous?.sources ?? []) if (!bases.sources.has(path)) bases.sources.set(path, source);
+    this.last = { inputs, parsed, series, base, sources: bases.sources };
 
     const findings: Finding[] = [
       ...parsed.flatMap((pf) => pf.problems.map((p) => inputFinding(pf.fileName, p.line, p.severity, p.message))),
@@ -125,6 +144,11 @@ export class SeriesChecker {
     return { findings: [...unique.values()].sort(compareFindings), patches, hunks: hunkStats(series), postImages };
   }
 
+  private analyzeImage(path: string, text: string): CheckResult {
+    if (this.shouldStop()) throw new SeriesCheckCancelled();
+    return this.analyze(path, text);
+  }
+
   /** Findings patch k introduces or removes, between its pre-image and its post-image. */
   private prePost(patchFile: string, position: number, file: SeriesFileResult, postImages: Map<string, PostImage>): Finding[] {
     if (file.preImage === undefined || file.postImage === undefined || !file.apply) return [];
@@ -133,8 +157,8 @@ export class SeriesChecker {
       key, patchFile, position, path: file.path, text: file.postImage,
       patchLines: file.apply.lineMap.map((o) => (o.origin === 'patch' ? o.patchLine : undefined)),
     });
-    const before = file.preImage === '' ? [] : this.analyze(file.path, file.preImage).findings;
-    const after = this.analyze(file.path, file.postImage);
+    const before = file.preImage === '' ? [] : this.analyzeImage(file.path, file.preImage).findings;
+    const after = this.analyzeImage(file.path, file.postImage);
     const beforeKeys = new Set(before.map(identity));
     const afterKeys = new Set(after.findings.map(identity));
     const out: Finding[] = [];
@@ -170,7 +194,7 @@ export class SeriesChecker {
   private hunksAlone(patchFile: string, file: SeriesFileResult): Finding[] {
     const out: Finding[] = [];
     for (const image of file.postImageOnly ?? hunkPostImages(file.filePatch)) {
-      const result = this.analyze(`${file.path}#hunk${image.hunk}`, image.lines.join('\n') + '\n');
+      const result = this.analyzeImage(`${file.path}#hunk${image.hunk}`, image.lines.join('\n') + '\n');
       for (const f of result.findings) {
         const fn = result.functions.find((x) => x.name === f.function);
         // A function cut by the hunk's edges may have its lock or unlock outside: no evidence, no finding.

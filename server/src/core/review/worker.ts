@@ -12,16 +12,18 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { AnalysisOptions } from '../analysis';
 import { Checker } from '../index';
 import type { BaseOptions } from './baseResolver';
-import type { SeriesChecker, SeriesCheckInput, SeriesCheckResult } from './seriesCheck';
+import { SeriesCheckCancelled, type SeriesChecker, type SeriesCheckInput, type SeriesCheckResult } from './seriesCheck';
 
 const WORKER_KIND = 'mm-review-series';
 
 type Request =
-  | { type: 'check'; n: number; document: string; inputs: SeriesCheckInput[]; base: BaseOptions }
+  /** `cancel`: an Int32 flag the server sets when a newer version of the document makes this check stale. */
+  | { type: 'check'; n: number; document: string; inputs: SeriesCheckInput[]; base: BaseOptions; cancel: SharedArrayBuffer }
   | { type: 'forget'; document: string };
 
 type Reply =
   | { type: 'result'; n: number; result: SeriesCheckResult }
+  | { type: 'cancelled'; n: number }
   | { type: 'error'; n: number; message: string };
 
 /** The worker thread's side: one Checker with the options it was started with, a SeriesChecker per document. */
@@ -36,11 +38,17 @@ export function startSeriesWorker(): void {
       series.delete(request.document);
       return;
     }
+    const cancelled = new Int32Array(request.cancel);
     void checker.then((c) => {
       let checkerOfDocument = series.get(request.document);
       if (!checkerOfDocument) series.set(request.document, (checkerOfDocument = c.series()));
-      port.postMessage({ type: 'result', n: request.n, result: checkerOfDocument.check(request.inputs, request.base) } satisfies Reply);
+      const result = checkerOfDocument.check(request.inputs, request.base, () => Atomics.load(cancelled, 0) !== 0);
+      port.postMessage({ type: 'result', n: request.n, result } satisfies Reply);
     }).catch((e: unknown) => {
+      if (e instanceof SeriesCheckCancelled) {
+        port.postMessage({ type: 'cancelled', n: request.n } satisfies Reply);
+        return;
+      }
       // The series checker may be half-way through; start the document afresh next time.
       series.delete(request.document);
       port.postMessage({ type: 'error', n: request.n, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies Reply);
@@ -48,21 +56,42 @@ export function startSeriesWorker(): void {
   });
 }
 
-/** The server's side: checks answered in order of request; a crashed worker is replaced at the next check. */
+/**
+ * The server's side: checks answered in order of request; a crashed worker is replaced at the next check.
+ * A check resolves to its result, or to `undefined` when it was cancelled.
+ */
 export class SeriesWorker {
   private worker: Worker | undefined;
   private requests = 0;
-  private readonly pending = new Map<number, { resolve: (r: SeriesCheckResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: SeriesCheckResult | undefined) => void; reject: (e: Error) => void }>();
+  /** The cancel flags of the checks in flight, by document. */
+  private readonly cancelFlags = new Map<string, Set<Int32Array>>();
 
   constructor(private readonly options: AnalysisOptions, private readonly script = seriesWorkerScript()) {}
 
-  /** The series check of `inputs` for `document` (its earlier checks are reused). */
-  check(document: string, inputs: SeriesCheckInput[], base: BaseOptions): Promise<SeriesCheckResult> {
+  /** The series check of `inputs` for `document` (its earlier checks are reused); undefined if cancelled. */
+  check(document: string, inputs: SeriesCheckInput[], base: BaseOptions): Promise<SeriesCheckResult | undefined> {
     const n = ++this.requests;
-    return new Promise((resolve, reject) => {
+    const cancel = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancel);
+    const flags = this.cancelFlags.get(document) ?? new Set();
+    this.cancelFlags.set(document, flags.add(flag));
+    const done = () => {
+      flags.delete(flag);
+      if (flags.size === 0 && this.cancelFlags.get(document) === flags) this.cancelFlags.delete(document);
+    };
+    return new Promise<SeriesCheckResult | undefined>((resolve, reject) => {
       this.pending.set(n, { resolve, reject });
-      this.started().postMessage({ type: 'check', n, document, inputs, base } satisfies Request);
-    });
+      this.started().postMessage({ type: 'check', n, document, inputs, base, cancel } satisfies Request);
+    }).finally(done);
+  }
+
+  /**
+   * Stops the checks of `document` in flight or queued (a newer version makes them stale): each stops before
+   * its next image and resolves to undefined; what it finished stays cached in the worker.
+   */
+  cancel(document: string): void {
+    for (const flag of this.cancelFlags.get(document) ?? []) Atomics.store(flag, 0, 1);
   }
 
   /** Drops what the worker keeps for `document` (closed). */
@@ -85,6 +114,7 @@ export class SeriesWorker {
       const request = this.pending.get(reply.n);
       this.pending.delete(reply.n);
       if (reply.type === 'result') request?.resolve(reply.result);
+      else if (reply.type === 'cancelled') request?.resolve(undefined);
       else request?.reject(new Error(reply.message));
     });
     const lost = (why: string) => {
