@@ -99,10 +99,12 @@ export class SeriesWorker {
     this.worker?.postMessage({ type: 'forget', document } satisfies Request);
   }
 
+  /** Stops the thread; the checks in flight are cancelled (they resolve to undefined). */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    this.failAll(new Error('the series worker was stopped'));
+    for (const request of this.pending.values()) request.resolve(undefined);
+    this.pending.clear();
     await worker?.terminate();
   }
 
