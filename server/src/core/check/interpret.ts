@@ -106,7 +106,7 @@ class Interpreter {
       }
       const [id, incoming] = work.pop()!;
       const node = this.cfg.nodes[id];
-      let state = withoutFacts(incoming, dead[id]);
+      let state = dead[id].size === 0 ? incoming : dropFacts(incoming, (k) => dead[id].has(k));
       let set = seen.get(id);
       if (!set) seen.set(id, (set = new StateSet()));
       if (set.size < STATES_PER_NODE) {
@@ -639,20 +639,15 @@ function tableFact(pmdText: string): string {
   return `${TABLE_FACT}${lockIdentity(pmdText)}`;
 }
 
+/** The state without the facts `which` picks (the same state when it picks none; only the facts are copied). */
 function dropFacts(s: State, which: (key: string) => boolean): State {
-  const stale = [...s.facts.keys()].filter(which);
-  if (stale.length === 0) return s;
-  const out = cloneState(s);
-  for (const k of stale) out.facts.delete(k);
-  return out;
-}
-
-/** The state without the facts about `variables` (the same state when it has none). */
-function withoutFacts(s: State, variables: readonly string[]): State {
-  if (!variables.some((v) => s.facts.has(v))) return s;
-  const facts = new Map(s.facts);
-  for (const v of variables) facts.delete(v);
-  return { ...s, facts };
+  let facts: Map<string, Value> | undefined;
+  for (const k of s.facts.keys()) {
+    if (!which(k)) continue;
+    facts ??= new Map(s.facts);
+    facts.delete(k);
+  }
+  return facts ? { ...s, facts } : s;
 }
 
 function setFact(s: State, key: string, v: Value): State {

@@ -9,16 +9,16 @@
 import type { Expr, FunctionCfg } from '../cfg/types';
 
 const IDENTIFIER = /[A-Za-z_]\w*/g;
-const cache = new WeakMap<FunctionCfg, (readonly string[])[]>();
+const cache = new WeakMap<FunctionCfg, ReadonlySet<string>[]>();
 
 /** For each node id, the locals dead on entry to it (only those some node writes: the others carry no fact). */
-export function deadLocalsAt(cfg: FunctionCfg): (readonly string[])[] {
+export function deadLocalsAt(cfg: FunctionCfg): ReadonlySet<string>[] {
   let dead = cache.get(cfg);
   if (!dead) cache.set(cfg, (dead = compute(cfg)));
   return dead;
 }
 
-function compute(cfg: FunctionCfg): (readonly string[])[] {
+function compute(cfg: FunctionCfg): ReadonlySet<string>[] {
   const escaped = new Set<string>();
   const steps = cfg.nodes.map((n) => {
     const exprs = n.events.map((ev) => (ev.kind === 'eval' ? ev.expr : ev.acquire));
@@ -27,7 +27,7 @@ function compute(cfg: FunctionCfg): (readonly string[])[] {
     return exprs.map((e) => accessesOf(e, escaped));
   });
   const candidates = new Set(cfg.locals.filter((v) => !escaped.has(v) && steps.some((s) => s.some((a) => a.writes.has(v)))));
-  if (candidates.size === 0) return cfg.nodes.map(() => []);
+  if (candidates.size === 0) return cfg.nodes.map(() => new Set());
 
   // Backward dataflow to a fixed point: live-in(n) = transfer(n, ∪ live-in(successors)).
   const liveIn = cfg.nodes.map(() => new Set<string>());
@@ -49,7 +49,7 @@ function compute(cfg: FunctionCfg): (readonly string[])[] {
     liveIn[id] = live;
     for (const p of preds[id]) if (!queued.has(p)) { queued.add(p); work.push(p); }
   }
-  return liveIn.map((live) => [...candidates].filter((v) => !live.has(v)));
+  return liveIn.map((live) => new Set([...candidates].filter((v) => !live.has(v))));
 }
 
 interface Access {
