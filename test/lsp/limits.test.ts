@@ -58,15 +58,15 @@ describe('analysis limits from the settings (dist/server.js)', function () {
   it('finishes a document slower than one budget in slices, keeping the version', async () => {
     await client.changeSettings({ analysisTimeLimitMs: 250 });
     const uri = uriOf('slices.c');
-    // Forty functions of about 20 ms each: several budgets in all, and each fits in one many times over, so
-    // that a loaded machine still finishes every function in some slice.
-    await client.open(uri, 'c', pathologicalC(40, 6));
+    // 120 functions of 5–20 ms each: about 0.6 s warm, 1.3 s cold, so several budgets in all, and each function
+    // fits in one many times over, so that a loaded machine still finishes every function in some slice.
+    await client.open(uri, 'c', pathologicalC(120, 6));
     // The functions release what they take: once every one is checked, nothing is left to report.
     const done = await client.waitForDiagnostics(uri, (x) => limitNotices(x.diagnostics).length === 0, 0, 30_000);
     assert.equal(done.version, 1);
     assert.deepEqual(done.diagnostics, []);
     const stats = await client.connection.sendRequest(documentStatsRequest, { uri });
-    assert.equal(stats?.functions, 40);
+    assert.equal(stats?.functions, 120);
     const slices = client.published.filter((p) => p.uri === uri).length;
     assert.ok(slices >= 2, `the document took ${slices} slice(s)`);
     const continued = client.log.filter((l) => l.startsWith(`continuing the check of ${uri} v1`)).length;
