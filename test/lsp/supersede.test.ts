@@ -13,11 +13,15 @@ const uriOf = (name: string) => `file:///supersede/${++uriCounter}/${name}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const versionsPublished = (client: LspTestClient, uri: string) => client.published.filter((p) => p.uri === uri).map((p) => p.version);
 
-/** An edit that keeps the document pathological: a comment at the end of the last function. */
-function appendComment(text: string) {
+/**
+ * An edit that keeps the document pathological and changes its code, so that its function is analysed again
+ * (a comment would not be: only the layout would change): a statement at the end of the last function.
+ */
+const EDITED = '(void)0;';
+function appendStatement(text: string) {
   const lines = text.split('\n');
   const line = lines.length - 2;
-  return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '/* edited */' }];
+  return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: EDITED }];
 }
 
 describe('newer versions supersede older checks (dist/server.js)', function () {
@@ -63,7 +67,7 @@ describe('newer versions supersede older checks (dist/server.js)', function () {
     const text = pathologicalC(2);
     await client.open(uri, 'c', text);
     await sleep(200);
-    await client.change(uri, 2, appendComment(text));
+    await client.change(uri, 2, appendStatement(text));
     await client.waitForDiagnostics(uri, (p) => p.version === 2, 0, 30_000);
     await client.connection.sendRequest('mmReview/documentStats', { uri });
     assert.deepEqual(versionsPublished(client, uri), [2], `version 1 was superseded during its analysis; server log:\n${client.log.join('\n')}`);
@@ -78,8 +82,8 @@ describe('newer versions supersede older checks (dist/server.js)', function () {
     await client.open(uri, 'c', text);
     await client.waitForDiagnostics(uri, (p) => p.version === 1, 0, 30_000);
     for (let version = 2; version <= 3; version++) {
-      const edit = appendComment(text);
-      text = text.split('\n').map((l, i) => (i === edit[0].range.start.line ? `/* edited */${l}` : l)).join('\n');
+      const edit = appendStatement(text);
+      text = text.split('\n').map((l, i) => (i === edit[0].range.start.line ? `${EDITED}${l}` : l)).join('\n');
       await client.change(uri, version, edit);
       await client.waitForDiagnostics(uri, (p) => p.version === version, 0, 30_000);
     }

@@ -121,8 +121,9 @@ const withoutMessageLines = (r: CheckResult) => JSON.stringify({
 
 /**
  * The property behind incremental analysis: after any sequence of edits, analysing the kept document gives
- * what a fresh analysis of the same text gives. Edits alternate random mutations with inserted or deleted
- * lines above the functions, which move them, the case the per-function cache has to get right.
+ * what a fresh analysis of the same text gives. Edits rotate between random mutations, inserted or deleted
+ * lines (which move the functions below them) and inserted blanks and comments (which change the layout of a
+ * function only, mostly): the cases the per-function cache has to get right.
  */
 export function* incrementalEqualsScratchCases(checker: Checker, seed: number, edits: number, sliceLines: number): Generator<FuzzCase> {
   const random = prng(seed);
@@ -135,9 +136,12 @@ export function* incrementalEqualsScratchCases(checker: Checker, seed: number, e
         run: () => {
           const before = doc.getText();
           const at = random.int(before.length + 1);
-          const after = i % 2 === 0 ? mutateText(before, random).text
-            : random.chance(0.5) ? before.slice(0, at) + '\n'.repeat(1 + random.int(3)) + before.slice(at)
-              : before.slice(0, at) + before.slice(at).replace('\n', '');
+          const after = i % 3 === 0 ? mutateText(before, random).text
+            : i % 3 === 1 ? (random.chance(0.5) ? before.slice(0, at) + '\n'.repeat(1 + random.int(3)) + before.slice(at)
+              : before.slice(0, at) + before.slice(at).replace('\n', ''))
+              // Mostly layout edits, whose functions keep their cached results (moved) unless the blank or
+              // comment lands inside a token, a literal or a comment.
+              : before.slice(0, at) + random.pick([' ', '\t', '/* c */', ' // c\n']) + before.slice(at);
           doc.edit([editBetween(before, after)]);
           const incremental = doc.analyze();
           const scratch = checker.check({ file: name, text: after });

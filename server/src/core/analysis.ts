@@ -1,7 +1,8 @@
 // Analyses one C document: finds its functions, builds their CFGs, computes callee summaries first
 // (callees before callers, within the file), and checks each function. Results are cached per function, so
-// after an edit only the functions whose text changed, and their callers whose callee summaries changed,
-// are interpreted again; an unchanged function that merely moved has its findings shifted.
+// after an edit only the functions whose code changed, and their callers whose callee summaries changed,
+// are interpreted again; a function that merely moved, or whose layout alone changed (a blank, a comment),
+// has its cached results moved (moves.ts).
 import type { Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import type { Expr, FunctionCfg } from './cfg/types';
@@ -11,6 +12,7 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
+import { DocumentMoves, codeLayout, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
 import { protocolFindings } from './check/protocolFindings';
 import type { CallSiteRecord, ProtocolEnv } from './check/protocolTracker';
@@ -56,7 +58,11 @@ export interface FunctionReport {
 }
 
 interface CacheEntry {
+  /** The function's text, where it started, and its codeLayout: what the next run compares against. */
+  text: string;
   startRow: number;
+  startColumn: number;
+  layout: string;
   endRow: number;
   callSites: CallSiteRecord[];
   /** For each same-file callee: the pointer-argument contexts this function calls it with ('' = unknown). */
@@ -73,8 +79,10 @@ interface CacheEntry {
 export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
+  /** The file and protocol settings the cached results were computed for: when they change, none is valid. */
+  private cacheScope = '';
   private readonly functionFacts = new FunctionFactsMemo();
-  /** The names each function's branches test, by cache key, from the last run (see summaryAt). */
+  /** The names each function's branches test, by codeLayout, from the last run (see summaryAt). */
   private tested = new Map<string, Set<string>>();
   /**
    * Contextual summaries of earlier runs, by callee, context and what the callee reaches (see summaryAt); the
@@ -94,12 +102,55 @@ export class FileAnalyzer {
     this.lastVariant = variant;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts);
+    const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
+    if (scope !== this.cacheScope) {
+      this.cache = new Map();
+      this.tested = new Map();
+      this.cacheScope = scope;
+    }
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
-    const textHashes = new Map<FunctionSite, number>();
-    const textHash = (site: FunctionSite): number => {
-      let h = textHashes.get(site);
-      if (h === undefined) textHashes.set(site, (h = hashText(site.node.text)));
+
+    // What each function was in the previous run: the same text, perhaps moved, or the same code in another
+    // layout (a blank typed before a ';', a comment edited). Either way its cached results stand, moved.
+    const previous = new Map<FunctionSite, { entry: CacheEntry; move: FunctionMove; sameText: boolean }>();
+    const layouts = new Map<FunctionSite, string>();
+    for (const site of sites) {
+      const entry = this.cache.get(keys.get(site)!);
+      if (entry) {
+        previous.set(site, { entry, sameText: true, move: movedBy(entry.startRow, entry.endRow, site.node.startPosition.row - entry.startRow) });
+        layouts.set(site, entry.layout);
+      }
+    }
+    let byLayout: Map<string, CacheEntry> | undefined;
+    for (const site of sites) {
+      if (previous.has(site) || site.tooDeep) continue;
+      if (!byLayout) {
+        const claimed = new Set([...previous.values()].map((p) => p.entry));
+        byLayout = new Map([...this.cache.values()].filter((e) => !claimed.has(e)).map((e) => [e.layout, e]));
+      }
+      const text = site.node.text;
+      const layout = codeLayout(text);
+      layouts.set(site, layout);
+      const entry = byLayout.get(layout);
+      if (!entry) continue;
+      byLayout.delete(layout); // one function each
+      const move = relaidOut(entry.text, { row: entry.startRow, column: entry.startColumn }, text, site.node.startPosition);
+      previous.set(site, { entry, move, sameText: false });
+    }
+    const layoutOf = (site: FunctionSite): string => {
+      let layout = layouts.get(site);
+      if (layout === undefined) layouts.set(site, (layout = codeLayout(site.node.text)));
+      return layout;
+    };
+    // Where each function of the previous text is now: message texts of reused findings quote lines of their
+    // own function and of callees ("alloc_charge_folio() at line 1824"), which may have moved by other amounts.
+    const moves = new DocumentMoves();
+    for (const { move } of previous.values()) moves.add(move);
+    const layoutHashes = new Map<FunctionSite, number>();
+    const layoutHash = (site: FunctionSite): number => {
+      let h = layoutHashes.get(site);
+      if (h === undefined) layoutHashes.set(site, (h = hashText(layoutOf(site))));
       return h;
     };
     const byName = new Map(sites.map((s) => [s.name, s]));
@@ -119,7 +170,7 @@ export class FileAnalyzer {
     // Depth-first post-order with an explicit stack: a generated 8,000-deep call chain must not exhaust ours.
     const calleesOf = (site: FunctionSite): FunctionSite[] => {
       if (site.tooDeep) return [];
-      const cached = this.cache.get(keys.get(site)!);
+      const cached = previous.get(site)?.entry;
       const names = cached ? cached.callees : calledFunctions(cfgOf(site));
       return names.map((c) => byName.get(c)).filter((c): c is FunctionSite => c !== undefined && c !== site);
     };
@@ -143,8 +194,8 @@ export class FileAnalyzer {
       }
     }
 
-    // What a function's contextual summaries depend on: the texts and places of every function it reaches
-    // (their summaries and findings quote lines), and the file-wide protocol settings.
+    // What a function's contextual summaries depend on: the code and places of every function it reaches
+    // (their summaries and findings quote lines; an equal layout keeps every line), and the protocol settings.
     const reachHashes = new Map<FunctionSite, string>();
     const reachHash = (root: FunctionSite): string => {
       let h = reachHashes.get(root);
@@ -152,12 +203,12 @@ export class FileAnalyzer {
       const reached = new Set<FunctionSite>([root]);
       for (const site of reached) for (const callee of calleesOf(site)) reached.add(callee);
       h = [...reached].sort((a, b) => a.node.startIndex - b.node.startIndex)
-        .map((site) => `${textHash(site)}@${site.node.startPosition.row}`).join(',') + `/${protocol.variant}/${protocol.usesVmaLocks}`;
+        .map((site) => `${layoutHash(site)}@${site.node.startPosition.row}`).join(',') + `/${protocol.variant}/${protocol.usesVmaLocks}`;
       reachHashes.set(root, h);
       return h;
     };
 
-    // The variables each function's branches test, by text: without it, every run would build the CFG of
+    // The variables each function's branches test, by layout: without it, every run would build the CFG of
     // every callee that a caller passes known values, only to find them.
     const nextTested = new Map<string, Set<string>>();
 
@@ -169,10 +220,10 @@ export class FileAnalyzer {
       const site = byName.get(name);
       if (!site) return undefined;
       // Only values the callee's branches look at make a different summary.
-      const key = keys.get(site)!;
-      let tested = this.tested.get(key) ?? nextTested.get(key);
+      const layout = layoutOf(site);
+      let tested = this.tested.get(layout) ?? nextTested.get(layout);
       if (!tested) tested = testedNames(cfgOf(site));
-      nextTested.set(key, tested);
+      nextTested.set(layout, tested);
       const relevant = new Map([...pointerArgs].filter(([i]) => {
         const param = site.params[i >= 0 ? i : -1 - i];
         return param !== undefined && tested.has(i >= 0 ? `*${param}` : param);
@@ -208,20 +259,12 @@ export class FileAnalyzer {
       return summary;
     };
 
-    // Where each function of the previous text is now: message texts of reused findings quote lines of their
-    // own function and of callees ("alloc_charge_folio() at line 1824"), which may have moved by other amounts.
-    const moves: { oldStart: number; oldEnd: number; delta: number }[] = [];
-    for (const site of sites) {
-      const old = this.cache.get(keys.get(site)!);
-      if (old) moves.push({ oldStart: old.startRow + 1, oldEnd: old.endRow + 1, delta: site.node.startPosition.row - old.startRow });
-    }
-    const movedLine = (line: number): number => line + (moves.find((m) => m.oldStart <= line && line <= m.oldEnd)?.delta ?? 0);
-
     for (const site of order) {
       const key = keys.get(site)!;
-      const startRow = site.node.startPosition.row;
+      const { row: startRow, column: startColumn } = site.node.startPosition;
       const endRow = site.node.endPosition.row;
-      const cached = this.cache.get(key);
+      const prev = previous.get(site);
+      const cached = prev?.entry;
       // A caller's result depends on its callees' summaries, including the context-sensitive ones it was
       // given for calls with known argument values: all are part of the cache key. Editing a callee's body
       // without changing any of them does not re-interpret its callers (the contextual summaries come from
@@ -234,21 +277,22 @@ export class FileAnalyzer {
         });
       let entry: CacheEntry;
       const calleeSummaries = cached && calleeSummariesOf(cached.callees, cached.callContexts);
-      const reused = cached !== undefined && sameSummaries(cached.calleeSummaries, calleeSummaries!, movedLine);
-      if (cached && reused) {
+      const reused = prev !== undefined && sameSummaries(prev.entry.calleeSummaries, calleeSummaries!, moves);
+      const where = { text: prev?.sameText ? prev.entry.text : site.node.text, startRow, startColumn, layout: layoutOf(site), endRow };
+      if (prev && reused) {
         entry = {
-          ...cached, calleeSummaries: calleeSummaries!, findings: shiftFindings(cached.findings, startRow - cached.startRow, movedLine), startRow, endRow,
-          summary: startRow === cached.startRow ? cached.summary : shiftSummary(cached.summary, movedLine),
-          callSites: shiftCallSites(cached.callSites, startRow - cached.startRow),
+          ...prev.entry, ...where, calleeSummaries: calleeSummaries!, findings: moveFindings(prev.entry.findings, prev.move, moves),
+          summary: prev.move.identity ? prev.entry.summary : moveSummary(prev.entry.summary, moves),
+          callSites: moveCallSites(prev.entry.callSites, prev.move),
         };
       } else if (site.tooDeep) {
         entry = {
-          startRow, endRow, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [{ ...limitFinding(file, site, 0), message: `${site.name}() is nested deeper than ${MAX_SYNTAX_DEPTH} levels; mm-review did not analyse it` }],
         };
       } else if (deadline !== undefined && performance.now() > deadline) {
         entry = {
-          startRow, endRow, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
           findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
         };
       } else {
@@ -275,7 +319,7 @@ export class FileAnalyzer {
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
           : checked.findings;
         entry = {
-          startRow, endRow, callContexts, callees, calleeSummaries: calleeSummariesOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
+          ...where, callContexts, callees, calleeSummaries: calleeSummariesOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -390,49 +434,13 @@ function contextFacts(site: FunctionSite, args: ReadonlyMap<number, Value>): Map
   return out;
 }
 
-function shiftCallSites(sites: CallSiteRecord[], rows: number): CallSiteRecord[] {
-  if (rows === 0) return sites;
-  return sites.map((c) => ({ ...c, site: { ...c.site, startRow: c.site.startRow + rows, endRow: c.site.endRow + rows } }));
-}
-
-/**
- * The line numbers a summary's requirements quote ("pmdp_collapse_flush() at line 1150"), after a move; the
- * same summary when no line moved.
- */
-function shiftSummary(summary: FunctionSummary | undefined, movedLine: (line: number) => number): FunctionSummary | undefined {
-  if (!summary) return summary;
-  let moved = false;
-  const requires = summary.requires.map((r) => {
-    const via = r.via.replace(/\bline (\d+)/g, (_m, n: string) => {
-      const line = movedLine(Number(n));
-      moved ||= line !== Number(n);
-      return `line ${line}`;
-    });
-    return via === r.via ? r : { ...r, via };
-  });
-  return moved ? { ...summary, requires } : summary;
-}
-
 /**
  * Whether a function's callees still summarise as they did when it was interpreted. A callee that only moved
- * quotes other line numbers; the function's cached findings are shifted the same way, so that is no change:
+ * quotes other line numbers; the function's cached findings are moved the same way, so that is no change:
  * inserting a line above every function re-interprets none of them.
  */
-function sameSummaries(before: (FunctionSummary | undefined)[], now: (FunctionSummary | undefined)[],
-  movedLine: (line: number) => number): boolean {
-  return before.length === now.length && before.every((s, i) => s === now[i] || summaryKey(shiftSummary(s, movedLine)) === summaryKey(now[i]));
-}
-
-function shiftFindings(findings: Finding[], rows: number, movedLine: (line: number) => number): Finding[] {
-  return findings.map((f) => {
-    const message = f.message.replace(/\bline (\d+)/g, (_m, n: string) => `line ${movedLine(Number(n))}`);
-    if (rows === 0 && message === f.message) return f;
-    return {
-      ...f, message, line: f.line + rows, endLine: f.endLine + rows,
-      related: f.related.map((r) => (r.file ? r : { ...r, line: movedLine(r.line), endLine: movedLine(r.endLine) })),
-      ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, before: { ...x.before, line: x.before.line + rows, endLine: x.before.endLine + rows } })) } : {}),
-    };
-  });
+function sameSummaries(before: (FunctionSummary | undefined)[], now: (FunctionSummary | undefined)[], moves: DocumentMoves): boolean {
+  return before.length === now.length && before.every((s, i) => s === now[i] || summaryKey(moveSummary(s, moves)) === summaryKey(now[i]));
 }
 
 function limitFinding(file: string, site: FunctionSite, states: number, timeLimitMs?: number): Finding {

@@ -1,0 +1,241 @@
+// Where the cached results of a function go after an edit that did not change what the analysis reads.
+//
+// The per-function cache (analysis.ts) re-uses a function's findings, call sites and summary when its text is
+// unchanged (it may have moved), or when only its layout changed: a space typed before a ';', an indent, a
+// comment edited. Both keep every token and every line break of the function, so the parse, the CFG and the
+// interpretation are the same up to columns; the positions in the cached results are carried over here instead
+// of interpreting the function again (early cutoff, as incremental build systems do it).
+import type { Span } from './cfg/types';
+import type { CallSiteRecord } from './check/protocolTracker';
+import type { FunctionSummary } from './check/summary';
+import type { Finding, SourceRange } from './findings';
+
+export interface Position {
+  row: number;
+  column: number;
+}
+
+/**
+ * The function's code with its layout normalised: comments and runs of blanks read as one blank, which is
+ * dropped next to a character that is always a token by itself (`(){}[];,`); line breaks are kept, so equal
+ * layouts mean equal rows for every statement. Literals are copied as they are. Two texts with the same layout
+ * are the same tokens on the same lines. Conservative: `a=b` and `a = b` differ (only a miss of the cache).
+ */
+export function codeLayout(text: string): string {
+  return scanLayout(text);
+}
+
+/**
+ * codeLayout, and with `origins` the offset in `text` of each character of the result that is not a blank it
+ * added: equal layouts then pair every token character of one text with the same character of the other.
+ */
+function scanLayout(text: string, origins?: number[]): string {
+  const out: string[] = [];
+  /** The last character written: '' at the start of a line. */
+  let last = '';
+  let pendingBlank = false;
+  const emit = (from: number, to: number) => {
+    const chunk = text.slice(from, to);
+    if (pendingBlank && !ALONE.has(last) && !ALONE.has(chunk.charAt(0))) out.push(' ');
+    pendingBlank = false;
+    out.push(chunk);
+    last = chunk.charAt(chunk.length - 1);
+    if (origins) for (let k = from; k < to; k++) origins.push(k);
+  };
+  const lineBreak = (at: number) => {
+    out.push('\n');
+    pendingBlank = false;
+    last = '';
+    origins?.push(at);
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (c === '\n') {
+      lineBreak(i);
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      pendingBlank = last !== '';
+      i++;
+    } else if (c === '/' && text.charAt(i + 1) === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      let breaks = 0;
+      for (let j = text.indexOf('\n', i); j !== -1 && j < stop; j = text.indexOf('\n', j + 1)) {
+        lineBreak(j);
+        breaks++;
+      }
+      if (breaks === 0) pendingBlank = last !== '';
+      i = stop;
+    } else if (c === '/' && text.charAt(i + 1) === '/') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text.charAt(j) !== c && text.charAt(j) !== '\n') j += text.charAt(j) === '\\' ? 2 : 1;
+      // Up to the closing quote; an unterminated literal stops before the line break.
+      const end = j < text.length && text.charAt(j) === c ? j + 1 : Math.min(j, text.length);
+      emit(i, end);
+      i = end;
+    } else {
+      // A run of characters that are neither blanks, line breaks, comment starts nor quotes, in one piece.
+      let j = i + 1;
+      while (j < text.length && !SPECIAL.has(text.charAt(j))) j++;
+      emit(i, j);
+      i = j;
+    }
+  }
+  return out.join('');
+}
+
+/** Where codeLayout's plain runs end. */
+const SPECIAL = new Set(['\n', ' ', '\t', '\r', '\f', '\v', '/', '"', "'"]);
+
+/** Characters that are a C token by themselves: blanks next to them separate nothing. */
+const ALONE = new Set(['(', ')', '{', '}', '[', ']', ';', ',']);
+
+/** Maps 0-based positions of a function's previous text into its current text. */
+export interface FunctionMove {
+  oldStartRow: number;
+  oldEndRow: number;
+  /** The positions do not change (the function neither moved nor changed). */
+  identity: boolean;
+  /** `edge`: whether the position starts or ends a range (a blank typed between two tokens moves one, not the other). */
+  position(p: Position, edge: 'start' | 'end'): Position;
+  /** Where a row went (a line number quoted in a message). */
+  row(row: number): number;
+}
+
+/** The function moved by whole lines, its text unchanged. */
+export function movedBy(oldStartRow: number, oldEndRow: number, rows: number): FunctionMove {
+  return {
+    oldStartRow, oldEndRow, identity: rows === 0,
+    position: (p) => (rows === 0 ? p : { row: p.row + rows, column: p.column }),
+    row: (r) => r + rows,
+  };
+}
+
+/**
+ * The function's text changed from `oldText` (starting at `oldStart`) to `newText` (at `newStart`), with the
+ * same codeLayout: every token character of the old text has its twin in the new one, on the same row of the
+ * function. A range keeps its first and last characters; a position between tokens goes with the next token
+ * (a start) or the previous one (an end).
+ */
+export function relaidOut(oldText: string, oldStart: Position, newText: string, newStart: Position): FunctionMove {
+  const before: number[] = [];
+  const after: number[] = [];
+  if (scanLayout(oldText, before) !== scanLayout(newText, after)) throw new Error('relaidOut: the layouts differ');
+  const oldLines = lineStarts(oldText);
+  const newLines = lineStarts(newText);
+  const rows = newStart.row - oldStart.row;
+  return {
+    oldStartRow: oldStart.row,
+    oldEndRow: oldStart.row + oldLines.length - 1,
+    identity: false,
+    position: (p, edge) => {
+      const line = p.row - oldStart.row;
+      const offset = oldLines[Math.max(0, Math.min(line, oldLines.length - 1))] + p.column - (line === 0 ? oldStart.column : 0);
+      let moved: number;
+      if (edge === 'start') {
+        const k = firstAtOrAfter(before, offset);
+        moved = k < after.length ? after[k] : newText.length;
+      } else {
+        const k = firstAtOrAfter(before, offset) - 1;
+        moved = k >= 0 ? after[k] + 1 : 0;
+      }
+      let row = 0;
+      while (row + 1 < newLines.length && newLines[row + 1] <= moved) row++;
+      return { row: newStart.row + row, column: moved - newLines[row] + (row === 0 ? newStart.column : 0) };
+    },
+    row: (r) => r + rows,
+  };
+}
+
+/** The index of the first element of the sorted `values` that is at least `x` (`values.length` if none). */
+function firstAtOrAfter(values: number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Where every function of the previous text is now; positions outside them stay where they are. */
+export class DocumentMoves {
+  private readonly functions: FunctionMove[] = [];
+
+  add(move: FunctionMove): void {
+    this.functions.push(move);
+  }
+
+  private at(row: number): FunctionMove | undefined {
+    return this.functions.find((m) => m.oldStartRow <= row && row <= m.oldEndRow);
+  }
+
+  position(p: Position, edge: 'start' | 'end'): Position {
+    return this.at(p.row)?.position(p, edge) ?? p;
+  }
+
+  /** A 1-based line number as messages quote it ("line 1150"). */
+  line(line: number): number {
+    return (this.at(line - 1)?.row(line - 1) ?? line - 1) + 1;
+  }
+
+  /** A message with every "line N" it quotes moved. */
+  message(text: string): string {
+    return text.replace(/\bline (\d+)/g, (_m, n: string) => `line ${this.line(Number(n))}`);
+  }
+}
+
+function moveRange<R extends SourceRange>(r: R, move: (p: Position, edge: 'start' | 'end') => Position): R {
+  const start = move({ row: r.line - 1, column: r.column - 1 }, 'start');
+  const end = move({ row: r.endLine - 1, column: r.endColumn - 1 }, 'end');
+  return { ...r, line: start.row + 1, column: start.column + 1, endLine: end.row + 1, endColumn: end.column + 1 };
+}
+
+function moveSpan(s: Span, move: (p: Position, edge: 'start' | 'end') => Position): Span {
+  const start = move({ row: s.startRow, column: s.startColumn }, 'start');
+  const end = move({ row: s.endRow, column: s.endColumn }, 'end');
+  return { startRow: start.row, startColumn: start.column, endRow: end.row, endColumn: end.column };
+}
+
+/** A function's findings, after it moved as `own` says and the document's other functions as `moves` says. */
+export function moveFindings(findings: Finding[], own: FunctionMove, moves: DocumentMoves): Finding[] {
+  return findings.map((f) => {
+    const message = moves.message(f.message);
+    const related = f.related.map((r) => (r.file ? r : moveRange(r, (p, edge) => moves.position(p, edge))));
+    if (own.identity && message === f.message && related.every((r, i) => r.line === f.related[i].line && r.column === f.related[i].column)) return f;
+    return {
+      ...moveRange(f, own.position), message, related,
+      ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, before: moveRange(x.before, own.position) })) } : {}),
+    };
+  });
+}
+
+export function moveCallSites(sites: CallSiteRecord[], own: FunctionMove): CallSiteRecord[] {
+  return own.identity ? sites : sites.map((c) => ({ ...c, site: moveSpan(c.site, own.position) }));
+}
+
+/**
+ * The line numbers a summary's requirements quote ("pmdp_collapse_flush() at line 1150"), after a move; the
+ * same summary when no line moved.
+ */
+export function moveSummary(summary: FunctionSummary | undefined, moves: DocumentMoves): FunctionSummary | undefined {
+  if (!summary) return summary;
+  let moved = false;
+  const requires = summary.requires.map((r) => {
+    const via = moves.message(r.via);
+    moved ||= via !== r.via;
+    return via === r.via ? r : { ...r, via };
+  });
+  return moved ? { ...summary, requires } : summary;
+}

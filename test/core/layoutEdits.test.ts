@@ -1,0 +1,113 @@
+// A function whose layout alone changed (a blank typed before a ';', an indent, a comment edited) is not
+// interpreted again: its cached results are moved (server/src/core/moves.ts). These tests pin both halves: the
+// layout key tells code changes from layout changes, and the moved results equal a fresh analysis in every
+// field, positions, line numbers quoted in messages, fixes and hover call sites included.
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Checker, type CheckResult } from '../../server/src/core';
+import { codeLayout, relaidOut } from '../../server/src/core/moves';
+import { FIXTURES, fixture } from '../helpers';
+
+describe('layout edits', () => {
+  describe('codeLayout', () => {
+    const same = (a: string, b: string) => assert.equal(codeLayout(a), codeLayout(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    const differ = (a: string, b: string) => assert.notEqual(codeLayout(a), codeLayout(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+
+    it('reads blanks next to brackets, semicolons and commas, indents and comments as nothing', () => {
+      same('\tspin_lock(ptl);', 'spin_lock( ptl ) ;');
+      same('f(a, b);', 'f(a,b);');
+      same('x = 1; /* why */', 'x = 1;');
+      same('x = 1; // why', 'x = 1;');
+      same('x  =\t1;', 'x = 1;');
+      same('if (a)\n\tb();', 'if(a)\n    b();');
+    });
+
+    it('keeps every token, literal and line break', () => {
+      differ('a = b;', 'a=b;'); // conservative: a miss of the cache, never a wrong hit
+      differ('a - -b;', 'a--b;');
+      differ('unsigned long x;', 'unsignedlong x;');
+      differ('pr_info("a ;");', 'pr_info("a;");');
+      differ('s = "/* not a comment */";', 's = "";');
+      differ("c = ' ';", "c = '';");
+      differ('a();\nb();', 'a(); b();');
+      differ('/* one\nline */ a();', '/* one line */ a();');
+      differ('spin_lock(ptl);', 'spin_lock(pt);');
+    });
+
+    it('stops an unterminated literal at the line break', () => {
+      assert.equal(codeLayout('x = "abc\ny;'), 'x = "abc\ny;');
+    });
+  });
+
+  describe('relaidOut', () => {
+    it('pairs every token character, and puts a position between tokens with the token its range starts or ends at', () => {
+      // spin_lock(l) and its ';' are 10 columns in, rows 10-11; the new text starts two rows lower.
+      const move = relaidOut('f(l);\ng();', { row: 10, column: 10 }, 'f( l ) /* x */;\n\tg();', { row: 12, column: 10 });
+      assert.deepEqual(move.position({ row: 10, column: 10 }, 'start'), { row: 12, column: 10 }); // 'f'
+      assert.deepEqual(move.position({ row: 10, column: 14 }, 'end'), { row: 12, column: 16 }); // after ')'
+      assert.deepEqual(move.position({ row: 10, column: 14 }, 'start'), { row: 12, column: 24 }); // ';'
+      assert.deepEqual(move.position({ row: 11, column: 0 }, 'start'), { row: 13, column: 1 }); // 'g'
+      assert.equal(move.row(11), 13);
+      assert.throws(() => relaidOut('a=b;', { row: 0, column: 0 }, 'a = b;', { row: 0, column: 0 }), /layouts differ/);
+    });
+  });
+
+  describe('re-use of cached results', () => {
+    const files = [
+      ...readdirSync(join(FIXTURES, 'c')).filter((f) => f.endsWith('.c')).map((f) => ['c', f]),
+      ...readdirSync(join(FIXTURES, 'protocol')).filter((f) => f.endsWith('.c')).map((f) => ['protocol', f]),
+      ['lsp', 'lock-leak.c'], ['lsp', 'collapse-protocol.c'],
+    ];
+    /** Everything an editor shows, without the timings and the cache flags. */
+    const shown = (r: CheckResult) => JSON.stringify({
+      findings: r.findings,
+      functions: r.functions.map(({ cached: _c, ...f }) => f),
+    });
+    /** Layout edits at every statement end and opening parenthesis of the text: a blank, a comment, a tab. */
+    const layoutEdits = (text: string) => {
+      const out: { at: number; insert: string }[] = [];
+      for (let i = text.indexOf(';'); i !== -1; i = text.indexOf(';', i + 1)) out.push({ at: i, insert: out.length % 2 ? ' ' : '\t/* x */ ' });
+      for (let i = text.indexOf('('); i !== -1; i = text.indexOf('(', i + 1)) out.push({ at: i + 1, insert: ' ' });
+      return out;
+    };
+
+    it('moves findings, fixes and call sites exactly as a fresh analysis places them, without interpreting again', async function () {
+      this.timeout(60_000);
+      const checker = await Checker.create();
+      let edits = 0;
+      let withFindings = 0;
+      for (const [dir, name] of files) {
+        const { text } = fixture(dir, name);
+        const doc = checker.open(name, text);
+        const first = doc.analyze();
+        if (first.findings.length > 0) withFindings++;
+        // Every fourth site, so the test stays quick; each edit is made and then undone.
+        for (const { at, insert } of layoutEdits(text).filter((_e, i) => i % 4 === 0)) {
+          doc.edit([{ start: at, end: at, newText: insert }]);
+          const moved = doc.analyze();
+          assert.deepEqual(moved.functions.filter((f) => !f.cached).map((f) => f.name), [], `${name}: '${insert}' at ${at} re-interpreted a function`);
+          assert.equal(shown(moved), shown(checker.check({ file: name, text: doc.getText() })), `${name}: '${insert}' at ${at}`);
+          doc.edit([{ start: at, end: at + insert.length, newText: '' }]);
+          assert.equal(shown(doc.analyze()), shown(first), `${name}: undoing '${insert}' at ${at}`);
+          edits++;
+        }
+        doc.dispose();
+      }
+      assert.ok(edits > 100 && withFindings > 20, `${edits} edits in ${files.length} files, ${withFindings} with findings`);
+    });
+
+    it('interprets a function again when a token changed', async () => {
+      const checker = await Checker.create();
+      const { text } = fixture('lsp', 'lock-leak.c');
+      const doc = checker.open('lock-leak.c', text);
+      doc.analyze();
+      const at = text.indexOf('spin_lock(') + 'spin_lock('.length;
+      doc.edit([{ start: at, end: at, newText: 'x' }]);
+      const edited = doc.analyze();
+      assert.ok(edited.functions.some((f) => !f.cached), 'a renamed lock re-interprets its function');
+      assert.equal(shown(edited), shown(checker.check({ file: 'lock-leak.c', text: doc.getText() })));
+      doc.dispose();
+    });
+  });
+});
