@@ -97,6 +97,24 @@ describe('layout edits', () => {
       assert.ok(edits > 100 && withFindings > 20, `${edits} edits in ${files.length} files, ${withFindings} with findings`);
     });
 
+    it('drops every cached result when an edit elsewhere changes the file\'s protocol settings', async () => {
+      // Without a vma_start_write() anywhere, the file predates per-VMA locks and clearing the PMD without one is
+      // fine; one call in another function makes it a finding in the unchanged first function.
+      const checker = await Checker.create();
+      const { text } = fixture('protocol', 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS.c');
+      const cut = text.indexOf('/* Only the mmap read lock');
+      const first = text.slice(0, cut).replace('/* expect: PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS */', '');
+      const doc = checker.open('scope.c', first);
+      const rule = (r: CheckResult) => r.findings.filter((f) => f.rule === 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS').map((f) => f.function);
+      assert.deepEqual(rule(doc.analyze()), []);
+      const other = '\nstatic void other(struct vm_area_struct *vma)\n{\n\tvma_start_write(vma);\n}\n';
+      doc.edit([{ start: first.length, end: first.length, newText: other }]);
+      const edited = doc.analyze();
+      assert.deepEqual(rule(edited), ['clear_without_vma_lock']);
+      assert.equal(shown(edited), shown(checker.check({ file: 'scope.c', text: doc.getText() })));
+      doc.dispose();
+    });
+
     it('interprets a function again when a token changed', async () => {
       const checker = await Checker.create();
       const { text } = fixture('lsp', 'lock-leak.c');
