@@ -1,9 +1,12 @@
 // The re-check after a one-character edit inside one function, as the editor does it: CDocument.edit (the
-// syntax tree is edited, not rebuilt) then analyze (incremental re-parse; only functions whose text or callee
-// summaries changed are interpreted again). Edit sites are drawn with a seeded PRNG, each function weighted by
-// its length as a user's edits would be; each site gets a space typed before a statement's ';' and then
-// deleted again: two one-character edits that leave the code's meaning alone, so every sample measures the
-// machinery rather than a new finding.
+// syntax tree is edited, not rebuilt) then analyze (incremental re-parse; only functions whose code or callee
+// summaries changed are interpreted again). Edit sites are statements, drawn with a seeded PRNG, each function
+// weighted by its length as a user's edits would be. Each site gets two one-character edits, the second undoing
+// the first, of one of two kinds:
+// - 'layout': a space typed before the statement's ';' and deleted again. The function's layout changes, not
+//   its code: it keeps its cached results, moved (server/src/core/moves.ts).
+// - 'code': an 'x' typed at the end of the statement's last identifier (`spin_unlock(ptlx);`) and deleted
+//   again. The code changes: the function is interpreted again, and so are callers its summary changes for.
 import { Checker, type CheckResult } from '../server/src/core';
 import { prng } from '../test/robustness/generators';
 import { kernelText } from './corpus';
@@ -18,8 +21,11 @@ export interface EditSample {
   reinterpreted: string[];
 }
 
+export type EditKind = 'layout' | 'code';
+
 export interface IncrementalResult {
   file: string;
+  kind: EditKind;
   /** Set when every edit went into this one function (a short one: the cost of a re-check around it). */
   function?: string;
   fullCheckMs: number;
@@ -35,6 +41,8 @@ interface Site {
   function: string;
   /** UTF-16 offset of a statement's ';' inside the function body. */
   offset: number;
+  /** UTF-16 offset just past the statement's last identifier. */
+  identifierEnd: number;
 }
 
 function editSites(text: string, result: CheckResult, count: number, seed: number, onlyFunction?: string): Site[] {
@@ -47,15 +55,18 @@ function editSites(text: string, result: CheckResult, count: number, seed: numbe
   for (const f of result.functions.filter((x) => !onlyFunction || x.name === onlyFunction)) {
     for (let row = f.startLine; row < f.endLine - 1; row++) {
       const semicolon = lines[row].lastIndexOf(';');
-      if (semicolon > 0 && /;\s*$/.test(lines[row])) tickets.push({ function: f.name, offset: lineStarts[row] + semicolon });
+      const identifier = /[A-Za-z_]\w*(?=\W*;\s*$)/.exec(lines[row]);
+      if (semicolon > 0 && /;\s*$/.test(lines[row]) && identifier) {
+        tickets.push({ function: f.name, offset: lineStarts[row] + semicolon, identifierEnd: lineStarts[row] + identifier.index + identifier[0].length });
+      }
     }
   }
   const random = prng(seed);
   return Array.from({ length: count }, () => random.pick(tickets));
 }
 
-export async function incrementalEdits(file: string, sites: number, seed: number, onlyFunction?: string): Promise<IncrementalResult> {
-  progress(`incremental edits in ${file}${onlyFunction ? `, ${onlyFunction}() only` : ''} (${sites} sites, 2 edits each)`);
+export async function incrementalEdits(file: string, kind: EditKind, sites: number, seed: number, onlyFunction?: string): Promise<IncrementalResult> {
+  progress(`${kind} edits in ${file}${onlyFunction ? `, ${onlyFunction}() only` : ''} (${sites} sites, 2 edits each)`);
   const checker = await Checker.create();
   const text = kernelText(file);
   const doc = checker.open(file, text);
@@ -72,14 +83,15 @@ export async function incrementalEdits(file: string, sites: number, seed: number
     });
   };
   for (const site of editSites(text, full.value, sites, seed, onlyFunction)) {
-    measure(site, { start: site.offset, end: site.offset, newText: ' ' });
-    measure(site, { start: site.offset, end: site.offset + 1, newText: '' });
+    const at = kind === 'layout' ? site.offset : site.identifierEnd;
+    measure(site, { start: at, end: at, newText: kind === 'layout' ? ' ' : 'x' });
+    measure(site, { start: at, end: at + 1, newText: '' });
   }
   doc.dispose();
   const slowest = [...samples].sort((a, b) => b.totalMs - a.totalMs).slice(0, 3)
     .map((s) => ({ function: s.function, ms: round(s.totalMs), reinterpreted: s.reinterpreted }));
   return {
-    file, ...(onlyFunction ? { function: onlyFunction } : {}), fullCheckMs: round(full.ms),
+    file, kind, ...(onlyFunction ? { function: onlyFunction } : {}), fullCheckMs: round(full.ms),
     total: distribution(samples.map((s) => s.totalMs)),
     parse: distribution(samples.map((s) => s.parseMs)),
     analyze: distribution(samples.map((s) => s.analyzeMs)),

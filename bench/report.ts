@@ -34,10 +34,11 @@ export function renderTable(r: BenchResult): string {
   }
   if (r.incremental) {
     out.push('', `Re-check after a one-character edit inside one function (CDocument.edit + analyze; ${r.incremental[0]?.total.samples} edits per file)`,
-      table(['file', 'full check', 'median', 'p95', 'max', 'parse median/p95', 'analysis median/p95', 'median / full'],
-        r.incremental.map((i) => [i.function ? `${i.file}, ${i.function}() only` : i.file, ms(i.fullCheckMs), ms(i.total.median), ms(i.total.p95), ms(i.total.max),
+      table(['file', 'edit', 'full check', 'median', 'p95', 'max', 'parse median/p95', 'analysis median/p95', 'median / full'],
+        r.incremental.map((i) => [i.function ? `${i.file}, ${i.function}() only` : i.file, i.kind, ms(i.fullCheckMs), ms(i.total.median), ms(i.total.p95), ms(i.total.max),
           `${i.parse.median} / ${i.parse.p95} ms`, `${i.analyze.median} / ${i.analyze.p95} ms`, x(Math.round((i.total.median / i.fullCheckMs) * 1000) / 1000)])));
-    for (const i of r.incremental.filter((x) => !x.function)) {
+    out.push('  layout: a space typed before a statement\'s \';\' (cached results moved); code: an \'x\' typed into its last identifier (function interpreted again)');
+    for (const i of r.incremental.filter((x) => !x.function && x.kind === 'code')) {
       out.push(`  slowest in ${i.file}: ${i.slowest.map((s) => `${s.function}() ${ms(s.ms)} (re-ran ${s.reinterpreted.join(', ')})`).join('; ')}`);
     }
   }

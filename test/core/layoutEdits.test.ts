@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Checker, type CheckResult } from '../../server/src/core';
-import { codeLayout, relaidOut } from '../../server/src/core/moves';
+import { relaidOut } from '../../server/src/core/moves';
+import { codeLayout } from '../../server/src/core/parse/layout';
 import { FIXTURES, fixture } from '../helpers';
 
 describe('layout edits', () => {

@@ -9,90 +9,12 @@ import type { Span } from './cfg/types';
 import type { CallSiteRecord } from './check/protocolTracker';
 import type { FunctionSummary } from './check/summary';
 import type { Finding, SourceRange } from './findings';
+import { layoutOrigins } from './parse/layout';
 
 export interface Position {
   row: number;
   column: number;
 }
-
-/**
- * The function's code with its layout normalised: comments and runs of blanks read as one blank, which is
- * dropped next to a character that is always a token by itself (`(){}[];,`); line breaks are kept, so equal
- * layouts mean equal rows for every statement. Literals are copied as they are. Two texts with the same layout
- * are the same tokens on the same lines. Conservative: `a=b` and `a = b` differ (only a miss of the cache).
- */
-export function codeLayout(text: string): string {
-  return scanLayout(text);
-}
-
-/**
- * codeLayout, and with `origins` the offset in `text` of each character of the result that is not a blank it
- * added: equal layouts then pair every token character of one text with the same character of the other.
- */
-function scanLayout(text: string, origins?: number[]): string {
-  const out: string[] = [];
-  /** The last character written: '' at the start of a line. */
-  let last = '';
-  let pendingBlank = false;
-  const emit = (from: number, to: number) => {
-    const chunk = text.slice(from, to);
-    if (pendingBlank && !ALONE.has(last) && !ALONE.has(chunk.charAt(0))) out.push(' ');
-    pendingBlank = false;
-    out.push(chunk);
-    last = chunk.charAt(chunk.length - 1);
-    if (origins) for (let k = from; k < to; k++) origins.push(k);
-  };
-  const lineBreak = (at: number) => {
-    out.push('\n');
-    pendingBlank = false;
-    last = '';
-    origins?.push(at);
-  };
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charAt(i);
-    if (c === '\n') {
-      lineBreak(i);
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
-      pendingBlank = last !== '';
-      i++;
-    } else if (c === '/' && text.charAt(i + 1) === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      let breaks = 0;
-      for (let j = text.indexOf('\n', i); j !== -1 && j < stop; j = text.indexOf('\n', j + 1)) {
-        lineBreak(j);
-        breaks++;
-      }
-      if (breaks === 0) pendingBlank = last !== '';
-      i = stop;
-    } else if (c === '/' && text.charAt(i + 1) === '/') {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < text.length && text.charAt(j) !== c && text.charAt(j) !== '\n') j += text.charAt(j) === '\\' ? 2 : 1;
-      // Up to the closing quote; an unterminated literal stops before the line break.
-      const end = j < text.length && text.charAt(j) === c ? j + 1 : Math.min(j, text.length);
-      emit(i, end);
-      i = end;
-    } else {
-      // A run of characters that are neither blanks, line breaks, comment starts nor quotes, in one piece.
-      let j = i + 1;
-      while (j < text.length && !SPECIAL.has(text.charAt(j))) j++;
-      emit(i, j);
-      i = j;
-    }
-  }
-  return out.join('');
-}
-
-/** Where codeLayout's plain runs end. */
-const SPECIAL = new Set(['\n', ' ', '\t', '\r', '\f', '\v', '/', '"', "'"]);
-
-/** Characters that are a C token by themselves: blanks next to them separate nothing. */
-const ALONE = new Set(['(', ')', '{', '}', '[', ']', ';', ',']);
 
 /** Maps 0-based positions of a function's previous text into its current text. */
 export interface FunctionMove {
@@ -122,9 +44,9 @@ export function movedBy(oldStartRow: number, oldEndRow: number, rows: number): F
  * (a start) or the previous one (an end).
  */
 export function relaidOut(oldText: string, oldStart: Position, newText: string, newStart: Position): FunctionMove {
-  const before: number[] = [];
-  const after: number[] = [];
-  if (scanLayout(oldText, before) !== scanLayout(newText, after)) throw new Error('relaidOut: the layouts differ');
+  const { layout: oldLayout, origins: before } = layoutOrigins(oldText);
+  const { layout: newLayout, origins: after } = layoutOrigins(newText);
+  if (oldLayout !== newLayout) throw new Error('relaidOut: the layouts differ');
   const oldLines = lineStarts(oldText);
   const newLines = lineStarts(newText);
   const rows = newStart.row - oldStart.row;

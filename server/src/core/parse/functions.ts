@@ -7,6 +7,7 @@ import { declaredName, normalizeText } from '../cfg/expr';
 import type { FunctionContract } from '../check/lockPair';
 import { lockIdentity } from '../check/interpret';
 import { ANNOTATIONS } from '../model/api';
+import { codeLayout } from './layout';
 import type { CParser } from './parser';
 
 export interface FunctionSite {
@@ -63,21 +64,31 @@ interface FoundFunction {
 /**
  * What the previous run found in each top-level definition, by its text: an edit changes one function, and
  * walking every other one again (its depth, its parse problems, the functions error recovery buried in it)
- * cost most of a re-check (docs/benchmarks.md). Each run keeps only the texts it saw, so the memo stays the
- * size of the file.
+ * cost most of a re-check (docs/benchmarks.md). A definition that is one function whose layout alone changed
+ * (layout.ts) has the same facts too. Each run keeps only the texts it saw, so the memo stays the size of the file.
  */
 export class FunctionFactsMemo {
   private previous = new Map<string, FoundFunction[]>();
   private current = new Map<string, FoundFunction[]>();
+  /** Definitions of the previous run that are one function, by their layout. */
+  private previousLayouts = new Map<string, FunctionFacts>();
+  private currentLayouts = new Map<string, FunctionFacts>();
 
   functionsIn(definition: Node, parser: CParser): FunctionSite[] {
     const text = definition.text;
     let found = this.current.get(text) ?? this.previous.get(text);
+    let layout: string | undefined;
     if (!found) {
-      found = functionsIn(definition, parser).map(({ node, ...facts }) =>
-        ({ start: node.startIndex - definition.startIndex, end: node.endIndex - definition.startIndex, facts }));
+      layout = codeLayout(text);
+      const facts = this.previousLayouts.get(layout);
+      found = facts ? [{ start: 0, end: text.length, facts }]
+        : functionsIn(definition, parser).map(({ node, ...facts }) =>
+          ({ start: node.startIndex - definition.startIndex, end: node.endIndex - definition.startIndex, facts }));
     }
     this.current.set(text, found);
+    if (layout !== undefined && found.length === 1 && found[0].start === 0 && found[0].end === text.length) {
+      this.currentLayouts.set(layout, found[0].facts);
+    }
     return found.flatMap(({ start, end, facts }) => {
       const node = start === 0 && end === text.length ? definition
         : definition.descendantForIndex(definition.startIndex + start, definition.startIndex + end);
@@ -89,6 +100,9 @@ export class FunctionFactsMemo {
   endRun(): void {
     this.previous = this.current;
     this.current = new Map();
+    // Only the layouts of this run's changed definitions: the next edit most likely changes one of them again.
+    this.previousLayouts = this.currentLayouts;
+    this.currentLayouts = new Map();
   }
 }
 
@@ -163,7 +177,8 @@ function describeFunction(fn: Node): FunctionSite | null {
   }
   const body = fn.childForFieldName('body');
   const tooDeep = body ? deeperThan(body, MAX_SYNTAX_DEPTH) : false;
-  const header = fn.text.slice(0, body ? body.startIndex - fn.startIndex : undefined);
+  // Without comments: the facts of a function are those of its layout (layout.ts).
+  const header = fn.text.slice(0, body ? body.startIndex - fn.startIndex : undefined).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
   return {
     name: nameNode.text,
     isStatic: fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),

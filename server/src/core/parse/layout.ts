@@ -1,0 +1,68 @@
+// The layout of a function's code: what stays when blanks and comments are normalised. Two texts with the same
+// layout are the same tokens on the same lines, so they parse, and are analysed, the same way up to columns.
+// The facts memo (functions.ts) and the analysis cache (../analysis.ts, ../moves.ts) re-use what they know of
+// a function whose layout alone changed: a blank typed before a ';', an indent, a comment edited.
+
+/**
+ * The function's code with its layout normalised: comments and runs of blanks read as one blank, which is
+ * dropped next to a character that is always a token by itself (`(){}[];,`); line breaks are kept, so equal
+ * layouts mean equal rows for every statement. Literals are copied as they are. Two texts with the same layout
+ * are the same tokens on the same lines. Conservative: `a=b` and `a = b` differ (only a miss of the cache).
+ */
+export function codeLayout(text: string): string {
+  return scanLayout(text);
+}
+
+/**
+ * codeLayout, and the offset in `text` of each character of it that is not a blank it added: equal layouts
+ * pair every token character of one text with the same character of the other.
+ */
+export function layoutOrigins(text: string): { layout: string; origins: number[] } {
+  const origins: number[] = [];
+  return { layout: scanLayout(text, origins), origins };
+}
+
+/**
+ * One piece of C text at a time: a line break, a run of blanks, a block comment (perhaps unterminated), a line
+ * comment, a string or character literal (perhaps unterminated: it stops before the line break), a run of
+ * anything else, or a '/' that starts no comment.
+ */
+const PIECE = /(\n)|([ \t\r\f\v]+)|(\/\*[\s\S]*?(?:\*\/|$))|(\/\/[^\n]*)|("(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|[^\n \t\r\f\v/"']+|\/)/y;
+
+function scanLayout(text: string, origins?: number[]): string {
+  const out: string[] = [];
+  /** The last character written: '' at the start of a line. */
+  let last = '';
+  let pendingBlank = false;
+  const lineBreak = (at: number) => {
+    out.push('\n');
+    pendingBlank = false;
+    last = '';
+    origins?.push(at);
+  };
+  PIECE.lastIndex = 0;
+  for (let m = PIECE.exec(text); m !== null && m[0].length > 0; m = PIECE.exec(text)) {
+    const at = m.index;
+    if (m[1] !== undefined) lineBreak(at);
+    else if (m[2] !== undefined || m[4] !== undefined) pendingBlank = last !== '';
+    else if (m[3] !== undefined) {
+      let breaks = 0;
+      for (let j = m[3].indexOf('\n'); j !== -1; j = m[3].indexOf('\n', j + 1)) {
+        lineBreak(at + j);
+        breaks++;
+      }
+      if (breaks === 0) pendingBlank = last !== '';
+    } else {
+      const chunk = m[5];
+      if (pendingBlank && !ALONE.has(last) && !ALONE.has(chunk.charAt(0))) out.push(' ');
+      pendingBlank = false;
+      out.push(chunk);
+      last = chunk.charAt(chunk.length - 1);
+      if (origins) for (let k = at; k < at + chunk.length; k++) origins.push(k);
+    }
+  }
+  return out.join('');
+}
+
+/** Characters that are a C token by themselves: blanks next to them separate nothing. */
+const ALONE = new Set(['(', ')', '{', '}', '[', ']', ';', ',']);
