@@ -1,8 +1,9 @@
 // The re-check after a one-character edit inside one function, as the editor does it: CDocument.edit (the
 // syntax tree is edited, not rebuilt) then analyze (incremental re-parse; only functions whose code or callee
 // summaries changed are interpreted again). Edit sites are statements, drawn with a seeded PRNG, each function
-// weighted by its length as a user's edits would be. Each site gets two one-character edits, the second undoing
-// the first, of one of two kinds:
+// weighted by its length as a user's edits would be. Each site gets a character typed, then deleted again (an
+// undo, measured apart: the document is back to the text of two runs before, whose results the analysis keeps).
+// The edits are of one of two kinds:
 // - 'layout': a space typed before the statement's ';' and deleted again. The function's layout changes, not
 //   its code: it keeps its cached results, moved (server/src/core/moves.ts).
 // - 'code': an 'x' typed at the end of the statement's last identifier (`spin_unlock(ptlx);`) and deleted
@@ -29,10 +30,12 @@ export interface IncrementalResult {
   /** Set when every edit went into this one function (a short one: the cost of a re-check around it). */
   function?: string;
   fullCheckMs: number;
-  /** edit + analyze, wall time. */
+  /** The typed character: edit + analyze, wall time, and its parse and analysis. */
   total: Distribution;
   parse: Distribution;
   analyze: Distribution;
+  /** Deleting it again: edit + analyze, wall time. */
+  undo: Distribution;
   /** The slowest samples: which function was edited and what was interpreted again. */
   slowest: { function: string; ms: number; reinterpreted: string[] }[];
 }
@@ -66,13 +69,14 @@ function editSites(text: string, result: CheckResult, count: number, seed: numbe
 }
 
 export async function incrementalEdits(file: string, kind: EditKind, sites: number, seed: number, onlyFunction?: string): Promise<IncrementalResult> {
-  progress(`${kind} edits in ${file}${onlyFunction ? `, ${onlyFunction}() only` : ''} (${sites} sites, 2 edits each)`);
+  progress(`${kind} edits in ${file}${onlyFunction ? `, ${onlyFunction}() only` : ''} (${sites} sites, typed and undone)`);
   const checker = await Checker.create();
   const text = kernelText(file);
   const doc = checker.open(file, text);
   const full = timed(() => doc.analyze());
   const samples: EditSample[] = [];
-  const measure = (site: Site, edit: { start: number; end: number; newText: string }) => {
+  const undos: EditSample[] = [];
+  const measure = (samples: EditSample[], site: Site, edit: { start: number; end: number; newText: string }) => {
     const run = timed(() => {
       doc.edit([edit]);
       return doc.analyze();
@@ -84,8 +88,8 @@ export async function incrementalEdits(file: string, kind: EditKind, sites: numb
   };
   for (const site of editSites(text, full.value, sites, seed, onlyFunction)) {
     const at = kind === 'layout' ? site.offset : site.identifierEnd;
-    measure(site, { start: at, end: at, newText: kind === 'layout' ? ' ' : 'x' });
-    measure(site, { start: at, end: at + 1, newText: '' });
+    measure(samples, site, { start: at, end: at, newText: kind === 'layout' ? ' ' : 'x' });
+    measure(undos, site, { start: at, end: at + 1, newText: '' });
   }
   doc.dispose();
   const slowest = [...samples].sort((a, b) => b.totalMs - a.totalMs).slice(0, 3)
@@ -95,6 +99,7 @@ export async function incrementalEdits(file: string, kind: EditKind, sites: numb
     total: distribution(samples.map((s) => s.totalMs)),
     parse: distribution(samples.map((s) => s.parseMs)),
     analyze: distribution(samples.map((s) => s.analyzeMs)),
+    undo: distribution(undos.map((s) => s.totalMs)),
     slowest,
   };
 }

@@ -12,8 +12,8 @@ import { checkSeries, type SeriesResult } from './series';
 import { coldStart, seriesInServer, type ColdStart, type SeriesInServer } from './server';
 import { simulatorBench, type SimulatorResult } from './simulator';
 
-/** Edit sites per file in the incremental benchmark (two one-character edits each). */
-const EDIT_SITES = 40;
+/** Edit sites per file in the incremental benchmark (a character typed, then deleted, at each). */
+const EDIT_SITES = 60;
 /** A short function of EDITED_FILE (7 lines): what a re-check costs when the edited function is cheap. */
 const SHORT_FUNCTION = 'khugepaged_enter_vma';
 /**
@@ -31,8 +31,8 @@ export interface BenchResult {
   /** Server process start to the first diagnostics of the ~3,000-line kernel file. */
   coldCheckMs: number | null;
   /**
-   * The headline incremental figure: EDITED_FILE, edit + analyze, for one-character edits that change the code
-   * (the function is interpreted again); `layout` gives the same for edits of the layout alone.
+   * The headline incremental figure: EDITED_FILE, edit + analyze, for a character typed into the code (the
+   * function is interpreted again); `undoMs` for deleting it again, `layout` for a blank typed instead.
    */
   incrementalEditMs: (IncrementalSummary & { layout: IncrementalSummary | null }) | null;
   simStatesPerSec: number | null;
@@ -48,9 +48,11 @@ export interface BenchResult {
   benchSeconds: number;
 }
 
-type IncrementalSummary = IncrementalResult['total'] & { parseMs: IncrementalResult['parse']; analyzeMs: IncrementalResult['analyze']; file: string };
+type IncrementalSummary = IncrementalResult['total'] & {
+  parseMs: IncrementalResult['parse']; analyzeMs: IncrementalResult['analyze']; undoMs: IncrementalResult['undo']; file: string;
+};
 
-const summaryOf = (i: IncrementalResult): IncrementalSummary => ({ ...i.total, parseMs: i.parse, analyzeMs: i.analyze, file: i.file });
+const summaryOf = (i: IncrementalResult): IncrementalSummary => ({ ...i.total, parseMs: i.parse, analyzeMs: i.analyze, undoMs: i.undo, file: i.file });
 
 async function section<T>(name: string, errors: Record<string, string>, run: () => Promise<T> | T): Promise<T | null> {
   try {

@@ -146,6 +146,13 @@ export function* incrementalEqualsScratchCases(checker: Checker, seed: number, e
           const incremental = doc.analyze();
           const scratch = checker.check({ file: name, text: after });
           assert.equal(withoutMessageLines(incremental), withoutMessageLines(scratch), `${name} edit ${i}: incremental differs from scratch`);
+          if (random.chance(0.3)) {
+            // Undone, and done again: the results of two runs before stand (see FileAnalyzer.olderCache).
+            doc.edit([editBetween(after, before)]);
+            assert.equal(withoutMessageLines(doc.analyze()), withoutMessageLines(checker.check({ file: name, text: before })), `${name} edit ${i} undone`);
+            doc.edit([editBetween(before, after)]);
+            assert.equal(withoutMessageLines(doc.analyze()), withoutMessageLines(scratch), `${name} edit ${i} redone`);
+          }
         },
       };
     }

@@ -80,6 +80,11 @@ interface CacheEntry {
 export class FileAnalyzer {
   /** Keyed by the function's text (and file, for the findings' `file`). */
   private cache = new Map<string, CacheEntry>();
+  /**
+   * The cache of the run before: when an edit is undone (a character typed, then deleted), every function is
+   * back where it was then, and so are the summaries its callers were interpreted with.
+   */
+  private olderCache = new Map<string, CacheEntry>();
   /** The file and protocol settings the cached results were computed for: when they change, none is valid. */
   private cacheScope = '';
   private readonly functionFacts = new FunctionFactsMemo();
@@ -106,18 +111,23 @@ export class FileAnalyzer {
     const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
     if (scope !== this.cacheScope) {
       this.cache = new Map();
+      this.olderCache = new Map();
       this.tested = new Map();
       this.cacheScope = scope;
     }
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
+    // Every function as it was, where it was, two runs ago: the last edit was undone. The results of then stand,
+    // callers included (re-interpreted after the edit changed a callee's summary, they are valid again).
+    const undone = this.olderCache.size > 0 && sites.every((site) => this.olderCache.get(keys.get(site)!)?.startRow === site.node.startPosition.row);
+    const cache = undone ? this.olderCache : this.cache;
 
     // What each function was in the previous run: the same text, perhaps moved, or the same code in another
     // layout (a blank typed before a ';', a comment edited). Either way its cached results stand, moved.
     const previous = new Map<FunctionSite, { entry: CacheEntry; move: FunctionMove; sameText: boolean }>();
     const layouts = new Map<FunctionSite, string>();
     for (const site of sites) {
-      const entry = this.cache.get(keys.get(site)!);
+      const entry = cache.get(keys.get(site)!);
       if (entry) {
         previous.set(site, { entry, sameText: true, move: movedBy(entry.startRow, entry.endRow, site.node.startPosition.row - entry.startRow) });
         layouts.set(site, entry.layout);
@@ -128,7 +138,7 @@ export class FileAnalyzer {
       if (previous.has(site) || site.tooDeep) continue;
       if (!byLayout) {
         const claimed = new Set([...previous.values()].map((p) => p.entry));
-        byLayout = new Map([...this.cache.values()].filter((e) => !claimed.has(e)).map((e) => [e.layout, e]));
+        byLayout = new Map([...cache.values()].filter((e) => !claimed.has(e)).map((e) => [e.layout, e]));
       }
       const text = site.node.text;
       const layout = codeLayout(text);
@@ -340,6 +350,7 @@ export class FileAnalyzer {
         cached: reused,
       });
     }
+    this.olderCache = this.cache;
     this.cache = nextCache;
     this.tested = nextTested;
     this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline, protocol);

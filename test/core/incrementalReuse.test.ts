@@ -1,7 +1,8 @@
-// A function whose layout alone changed (a blank typed before a ';', an indent, a comment edited) is not
-// interpreted again: its cached results are moved (server/src/core/moves.ts). These tests pin both halves: the
-// layout key tells code changes from layout changes, and the moved results equal a fresh analysis in every
-// field, positions, line numbers quoted in messages, fixes and hover call sites included.
+// What an edit does not make the analysis redo. A function whose layout alone changed (a blank typed before a
+// ';', an indent, a comment edited) is not interpreted again: its cached results are moved
+// (server/src/core/moves.ts). These tests pin both halves: the layout key tells code changes from layout
+// changes, and the moved results equal a fresh analysis in every field, positions, line numbers quoted in
+// messages, fixes and hover call sites included. And an undone edit re-uses the results of before the edit.
 import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { relaidOut } from '../../server/src/core/moves';
 import { codeLayout } from '../../server/src/core/parse/layout';
 import { FIXTURES, fixture } from '../helpers';
 
-describe('layout edits', () => {
+describe('incremental re-use', () => {
   describe('codeLayout', () => {
     const same = (a: string, b: string) => assert.equal(codeLayout(a), codeLayout(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
     const differ = (a: string, b: string) => assert.notEqual(codeLayout(a), codeLayout(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
@@ -113,6 +114,31 @@ describe('layout edits', () => {
       const edited = doc.analyze();
       assert.deepEqual(rule(edited), ['clear_without_vma_lock']);
       assert.equal(shown(edited), shown(checker.check({ file: 'scope.c', text: doc.getText() })));
+      doc.dispose();
+    });
+
+    it('re-uses every result of before an edit when the edit is undone, callers of a changed summary included', async () => {
+      const checker = await Checker.create();
+      const text = [
+        'static void helper(spinlock_t *ptl)', '{', '\tspin_lock(ptl);', '}', '',
+        'void caller(spinlock_t *ptl)', '{', '\thelper(ptl);', '\tspin_unlock(ptl);', '}', '',
+      ].join('\n');
+      const doc = checker.open('undo.c', text);
+      const original = doc.analyze();
+      const at = text.indexOf('spin_lock(ptl)') + 'spin_lock(pt'.length;
+      doc.edit([{ start: at, end: at, newText: 'x' }]); // spin_lock(ptxl): the helper no longer takes the caller's lock
+      const edited = doc.analyze();
+      assert.deepEqual(edited.functions.filter((f) => !f.cached).map((f) => f.name), ['helper', 'caller']);
+      assert.notEqual(shown(edited), shown(original), 'the edit changes the findings');
+      doc.edit([{ start: at, end: at + 1, newText: '' }]);
+      const undone = doc.analyze();
+      assert.deepEqual(undone.functions.filter((f) => !f.cached).map((f) => f.name), []);
+      assert.equal(shown(undone), shown(original));
+      // Redo: the edited text again, also from the results of two runs before.
+      doc.edit([{ start: at, end: at, newText: 'x' }]);
+      const redone = doc.analyze();
+      assert.deepEqual(redone.functions.filter((f) => !f.cached).map((f) => f.name), []);
+      assert.equal(shown(redone), shown(edited));
       doc.dispose();
     });
 
