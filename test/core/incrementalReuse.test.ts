@@ -142,6 +142,36 @@ describe('incremental re-use', () => {
       doc.dispose();
     });
 
+    it('keeps a callee\'s summary for a call context until its code or its own callees\' summaries change', async () => {
+      // top() passes *locked == true (as khugepaged passes &mmap_locked), so mid() gets a summary for that
+      // context: it calls deep(), which takes the lock.
+      const checker = await Checker.create();
+      const text = [
+        'static void deep(spinlock_t *l)', '{', '\tspin_lock(l);', '}', '',
+        'static void mid(spinlock_t *l, bool *locked)', '{', '\tif (*locked)', '\t\tdeep(l);', '}', '',
+        'void top(spinlock_t *l)', '{', '\tbool locked = true;', '', '\tmid(l, &locked);', '\tif (locked)', '\t\tspin_unlock(l);', '}', '',
+      ].join('\n');
+      const doc = checker.open('contexts.c', text);
+      const first = doc.analyze();
+      assert.ok(first.contextSummariesMade >= 1, 'mid() is summarised for top()\'s context');
+      assert.deepEqual(first.findings, []);
+      // Code that changes nothing deep() means to its callers: deep() is interpreted again, mid()'s context is not.
+      const body = text.indexOf('spin_lock(l);');
+      doc.edit([{ start: body, end: body, newText: 'cpu_relax(); ' }]); // on the same line: nothing moves
+      const same = doc.analyze();
+      assert.deepEqual(same.functions.filter((f) => !f.cached).map((f) => f.name), ['deep']);
+      assert.equal(same.contextSummariesMade, 0);
+      // deep() releases the lock instead: mid()'s summary for the context is made again, and top() now
+      // releases a lock that is no longer held.
+      const lock = doc.getText().indexOf('spin_lock(l);');
+      doc.edit([{ start: lock, end: lock + 'spin_lock'.length, newText: 'spin_unlock' }]);
+      const changed = doc.analyze();
+      assert.ok(changed.contextSummariesMade >= 1);
+      assert.ok(changed.findings.some((f) => f.function === 'top'), JSON.stringify(changed.findings));
+      assert.equal(shown(changed), shown(checker.check({ file: 'contexts.c', text: doc.getText() })));
+      doc.dispose();
+    });
+
     it('interprets a function again when a token changed', async () => {
       const checker = await Checker.create();
       const { text } = fixture('lsp', 'lock-leak.c');

@@ -58,6 +58,15 @@ export interface FunctionReport {
   cached: boolean;
 }
 
+/** A callee's summary for one call context, and what it was made from besides the callee's own code. */
+interface ContextSummary {
+  summary: FunctionSummary | undefined;
+  /** The callee's own callees, the contexts it called them in, and their summaries then (see calleeSummariesOf). */
+  callees: string[];
+  callContexts: Map<string, Set<string>>;
+  calleeSummaries: (FunctionSummary | undefined)[];
+}
+
 interface CacheEntry {
   /** The function's text, where it started, and its codeLayout: what the next run compares against. */
   text: string;
@@ -94,9 +103,11 @@ export class FileAnalyzer {
    * Contextual summaries of earlier runs, by callee, context and what the callee reaches (see summaryAt); the
    * least recently used go first once there are MAX_CONTEXT_SUMMARIES.
    */
-  private readonly contextSummaries = new Map<string, FunctionSummary | undefined>();
+  private readonly contextSummaries = new Map<string, ContextSummary>();
   /** The protocol variant of the last analysed text. */
   lastVariant: ProtocolVariant = 'mainline';
+  /** How many callee summaries the last run made for a call context (interpretations besides each function's own). */
+  lastContextSummaries = 0;
 
   constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
 
@@ -106,6 +117,7 @@ export class FileAnalyzer {
     const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
     const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
     this.lastVariant = variant;
+    this.lastContextSummaries = 0;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts);
     const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
@@ -113,6 +125,7 @@ export class FileAnalyzer {
       this.cache = new Map();
       this.olderCache = new Map();
       this.tested = new Map();
+      this.contextSummaries.clear();
       this.cacheScope = scope;
     }
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
@@ -158,12 +171,6 @@ export class FileAnalyzer {
     // own function and of callees ("alloc_charge_folio() at line 1824"), which may have moved by other amounts.
     const moves = new DocumentMoves();
     for (const { move } of previous.values()) moves.add(move);
-    const layoutHashes = new Map<FunctionSite, number>();
-    const layoutHash = (site: FunctionSite): number => {
-      let h = layoutHashes.get(site);
-      if (h === undefined) layoutHashes.set(site, (h = hashText(layoutOf(site))));
-      return h;
-    };
     const byName = new Map(sites.map((s) => [s.name, s]));
     const summaries = new Map<string, FunctionSummary>();
     const reports = new Map<FunctionSite, FunctionReport>();
@@ -205,20 +212,6 @@ export class FileAnalyzer {
       }
     }
 
-    // What a function's contextual summaries depend on: the code and places of every function it reaches
-    // (their summaries and findings quote lines; an equal layout keeps every line), and the protocol settings.
-    const reachHashes = new Map<FunctionSite, string>();
-    const reachHash = (root: FunctionSite): string => {
-      let h = reachHashes.get(root);
-      if (h !== undefined) return h;
-      const reached = new Set<FunctionSite>([root]);
-      for (const site of reached) for (const callee of calleesOf(site)) reached.add(callee);
-      h = [...reached].sort((a, b) => a.node.startIndex - b.node.startIndex)
-        .map((site) => `${layoutHash(site)}@${site.node.startPosition.row}`).join(',') + `/${protocol.variant}/${protocol.usesVmaLocks}`;
-      reachHashes.set(root, h);
-      return h;
-    };
-
     // The variables each function's branches test, by layout: without it, every run would build the CFG of
     // every callee that a caller passes known values, only to find them.
     const nextTested = new Map<string, Set<string>>();
@@ -248,27 +241,47 @@ export class FileAnalyzer {
       const count = (contextCounts.get(name) ?? 0) + 1;
       contextCounts.set(name, count);
       if (count > MAX_CONTEXTS_PER_CALLEE) return summaries.get(name);
-      // Made in an earlier run from the same texts of the callee and everything it reaches: reuse it, so
-      // that editing a caller does not re-analyse its callees for each context again.
-      const persistentKey = `${contextKey}\u0000${reachHash(site)}`;
-      if (this.contextSummaries.has(persistentKey)) {
-        const summary = this.contextSummaries.get(persistentKey);
-        contextual.set(contextKey, summary);
-        this.rememberContextSummary(persistentKey, summary); // now the most recently used
-        return summary;
+      // Made in an earlier run from the same code of the callee, at the same place, and the same summaries of
+      // its own callees (exactly: their messages quote lines): reuse it, so that editing a caller, or a callee
+      // deeper down whose summaries stay the same, does not re-analyse the callee for each context again.
+      const persistentKey = `${contextKey}\u0000${site.node.startPosition.row}\u0000${layout}`;
+      const kept = this.contextSummaries.get(persistentKey);
+      if (kept) {
+        contextual.set(contextKey, kept.summary); // a recursive call sees it
+        const now = calleeSummariesOf(kept.callees, kept.callContexts);
+        if (now.length === kept.calleeSummaries.length && now.every((x, i) => summaryKey(x) === summaryKey(kept.calleeSummaries[i]))) {
+          this.rememberContextSummary(persistentKey, kept); // now the most recently used
+          return kept.summary;
+        }
       }
       contextual.set(contextKey, summaries.get(name)); // a recursive call sees the context-free summary
       const cfg = cfgOf(site);
       const entryFacts = contextFacts(site, pointerArgs);
+      const callContexts = new Map<string, Set<string>>();
+      this.lastContextSummaries++;
       const result = interpret(cfg, {
-        summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
+        summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
+        entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
       });
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(contextKey, summary);
-      if (result.complete) this.rememberContextSummary(persistentKey, summary);
+      if (result.complete) {
+        const callees = calledFunctions(cfg).filter((c) => byName.has(c));
+        this.rememberContextSummary(persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
+      }
       return summary;
     };
+    // A caller's result depends on its callees' summaries, including the context-sensitive ones it was given
+    // for calls with known argument values: all are part of the cache key. Editing a callee's body without
+    // changing any of them does not re-interpret its callers (the contextual summaries come from this run, or
+    // from an earlier one when the callee and the summaries of its own callees are unchanged).
+    const calleeSummariesOf = (callees: string[], contexts: Map<string, Set<string>>) =>
+      callees.flatMap((c) => {
+        const summary = summaries.get(c);
+        const known = summary ? [...(contexts.get(c) ?? [])].filter((k) => k !== '') : [];
+        return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)];
+      });
 
     for (const site of order) {
       const key = keys.get(site)!;
@@ -276,16 +289,6 @@ export class FileAnalyzer {
       const endRow = site.node.endPosition.row;
       const prev = previous.get(site);
       const cached = prev?.entry;
-      // A caller's result depends on its callees' summaries, including the context-sensitive ones it was
-      // given for calls with known argument values: all are part of the cache key. Editing a callee's body
-      // without changing any of them does not re-interpret its callers (the contextual summaries come from
-      // this run, or from an earlier one when the callee and what it reaches are unchanged).
-      const calleeSummariesOf = (callees: string[], contexts: Map<string, Set<string>>) =>
-        callees.flatMap((c) => {
-          const summary = summaries.get(c);
-          const known = summary ? [...(contexts.get(c) ?? [])].filter((k) => k !== '') : [];
-          return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)];
-        });
       let entry: CacheEntry;
       const calleeSummaries = cached && calleeSummariesOf(cached.callees, cached.callContexts);
       const reused = prev !== undefined && sameSummaries(prev.entry.calleeSummaries, calleeSummaries!, moves);
@@ -313,11 +316,7 @@ export class FileAnalyzer {
         const result = interpret(cfg, {
           summaries,
           summaryAt,
-          onSummaryCall: (callee, pointerArgs) => {
-            const set = callContexts.get(callee) ?? new Set<string>();
-            set.add(pointerArgs.size === 0 ? '' : JSON.stringify([...pointerArgs]));
-            callContexts.set(callee, set);
-          },
+          onSummaryCall: noteCallContext(callContexts),
           entryLocks: entryLocks(site, cfg),
           maxStates: this.options.maxStatesPerFunction,
           deadline,
@@ -357,7 +356,7 @@ export class FileAnalyzer {
     return sites.map((s) => reports.get(s)!);
   }
 
-  private rememberContextSummary(key: string, summary: FunctionSummary | undefined): void {
+  private rememberContextSummary(key: string, summary: ContextSummary): void {
     this.contextSummaries.delete(key);
     this.contextSummaries.set(key, summary);
     if (this.contextSummaries.size > MAX_CONTEXT_SUMMARIES) this.contextSummaries.delete(this.contextSummaries.keys().next().value!);
@@ -402,6 +401,15 @@ export class FileAnalyzer {
       if (complete) report.findings = [...findings.values()]; // else keep the context-free findings
     }
   }
+}
+
+/** Records, by callee, the pointer-argument contexts of the calls an interpretation made ('' = none known). */
+function noteCallContext(into: Map<string, Set<string>>): (callee: string, pointerArgs: ReadonlyMap<number, Value>) => void {
+  return (callee, pointerArgs) => {
+    const set = into.get(callee) ?? new Set<string>();
+    set.add(pointerArgs.size === 0 ? '' : JSON.stringify([...pointerArgs]));
+    into.set(callee, set);
+  };
 }
 
 function cacheKey(file: string, site: FunctionSite): string {

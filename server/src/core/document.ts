@@ -23,6 +23,8 @@ export interface CheckResult {
   analyzeMs: number;
   /** The collapse protocol variant the document was checked against. */
   variant: ProtocolVariant;
+  /** Callee summaries made for a call context in this run (interpretations besides each function's own). */
+  contextSummariesMade: number;
 }
 
 export class CDocument {
@@ -79,6 +81,7 @@ export class CDocument {
       parseMs: t1 - t0,
       analyzeMs: t2 - t1,
       variant: this.analyzer.lastVariant,
+      contextSummariesMade: this.analyzer.lastContextSummaries,
     };
   }
 
