@@ -244,7 +244,8 @@ export class FileAnalyzer {
       // Made in an earlier run from the same code of the callee, at the same place, and the same summaries of
       // its own callees (exactly: their messages quote lines): reuse it, so that editing a caller, or a callee
       // deeper down whose summaries stay the same, does not re-analyse the callee for each context again.
-      const persistentKey = `${contextKey}\u0000${site.node.startPosition.row}\u0000${layout}`;
+      // The layout by two independent 32-bit hashes and its length: the key of a huge function stays small.
+      const persistentKey = `${contextKey}\u0000${site.node.startPosition.row}\u0000${layout.length}:${hashText(layout)}:${hashText(layout, 0x9747b28c)}`;
       const kept = this.contextSummaries.get(persistentKey);
       if (kept) {
         contextual.set(contextKey, kept.summary); // a recursive call sees it
@@ -430,9 +431,9 @@ function summaryKey(summary: FunctionSummary | undefined): string {
   return k;
 }
 
-/** FNV-1a over the text: cheap identity for cache keys. */
-function hashText(text: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over the text (from another offset basis with `seed`): cheap identity for cache keys. */
+function hashText(text: string, seed = 0x811c9dc5): number {
+  let h = seed;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
