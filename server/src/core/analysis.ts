@@ -297,7 +297,8 @@ export class FileAnalyzer {
       if (prev && reused) {
         entry = {
           ...prev.entry, ...where, calleeSummaries: calleeSummaries!, findings: moveFindings(prev.entry.findings, prev.move, moves),
-          summary: prev.move.identity ? prev.entry.summary : moveSummary(prev.entry.summary, moves),
+          // Also when this function stayed: a requirement it passes on from a callee quotes the callee's line.
+          summary: moveSummary(prev.entry.summary, moves),
           callSites: moveCallSites(prev.entry.callSites, prev.move),
         };
       } else if (site.tooDeep) {
