@@ -172,6 +172,27 @@ describe('incremental re-use', () => {
       doc.dispose();
     });
 
+    it('moves the callee lines that the summaries of functions which stayed pass on', async () => {
+      // caller() passes on helper()'s requirements, quoting "pmd_clear() at line 13"; a blank line above helper()
+      // moves helper() only.
+      const checker = await Checker.create();
+      const text = [
+        'void top(struct mm_struct *mm, pmd_t *pmd)', '{', '\tcaller(mm, pmd);', '}', '',
+        'static void caller(struct mm_struct *mm, pmd_t *pmd)', '{', '\thelper(mm, pmd);', '}', '',
+        'static void helper(struct mm_struct *mm, pmd_t *pmd)', '{', '\tpmd_clear(pmd);', '}', '',
+      ].join('\n');
+      const doc = checker.open('pass-on.c', text);
+      const via = (r: CheckResult) => r.functions.find((f) => f.name === 'caller')?.summary?.requires[0]?.via;
+      assert.equal(via(doc.analyze()), 'helper() (pmd_clear() at line 13)');
+      const at = text.indexOf('static void helper');
+      doc.edit([{ start: at, end: at, newText: '\n' }]);
+      const moved = doc.analyze();
+      assert.deepEqual(moved.functions.filter((f) => !f.cached).map((f) => f.name), []);
+      assert.equal(via(moved), 'helper() (pmd_clear() at line 14)');
+      assert.equal(shown(moved), shown(checker.check({ file: 'pass-on.c', text: doc.getText() })));
+      doc.dispose();
+    });
+
     it('interprets a function again when a token changed', async () => {
       const checker = await Checker.create();
       const { text } = fixture('lsp', 'lock-leak.c');
