@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Checker, type CheckResult } from '../../server/src/core';
+import { Checker, type CDocument, type CheckResult } from '../../server/src/core';
 import { relaidOut } from '../../server/src/core/moves';
 import { codeLayout } from '../../server/src/core/parse/layout';
 import { FIXTURES, fixture } from '../helpers';
@@ -66,6 +66,9 @@ describe('incremental re-use', () => {
       findings: r.findings,
       functions: r.functions.map(({ cached: _c, ...f }) => f),
     });
+    /** The document's last result equals a fresh analysis of its text. */
+    const assertAsFresh = (checker: Checker, doc: CDocument, result: CheckResult, what?: string) =>
+      assert.equal(shown(result), shown(checker.check({ file: doc.file, text: doc.getText() })), what);
     /** Layout edits at every statement end and opening parenthesis of the text: a blank, a comment, a tab. */
     const layoutEdits = (text: string) => {
       const out: { at: number; insert: string }[] = [];
@@ -89,7 +92,7 @@ describe('incremental re-use', () => {
           doc.edit([{ start: at, end: at, newText: insert }]);
           const moved = doc.analyze();
           assert.deepEqual(moved.functions.filter((f) => !f.cached).map((f) => f.name), [], `${name}: '${insert}' at ${at} re-interpreted a function`);
-          assert.equal(shown(moved), shown(checker.check({ file: name, text: doc.getText() })), `${name}: '${insert}' at ${at}`);
+          assertAsFresh(checker, doc, moved, `${name}: '${insert}' at ${at}`);
           doc.edit([{ start: at, end: at + insert.length, newText: '' }]);
           assert.equal(shown(doc.analyze()), shown(first), `${name}: undoing '${insert}' at ${at}`);
           edits++;
@@ -113,7 +116,7 @@ describe('incremental re-use', () => {
       doc.edit([{ start: first.length, end: first.length, newText: other }]);
       const edited = doc.analyze();
       assert.deepEqual(rule(edited), ['clear_without_vma_lock']);
-      assert.equal(shown(edited), shown(checker.check({ file: 'scope.c', text: doc.getText() })));
+      assertAsFresh(checker, doc, edited);
       doc.dispose();
     });
 
@@ -168,7 +171,7 @@ describe('incremental re-use', () => {
       const changed = doc.analyze();
       assert.ok(changed.contextSummariesMade >= 1);
       assert.ok(changed.findings.some((f) => f.function === 'top'), JSON.stringify(changed.findings));
-      assert.equal(shown(changed), shown(checker.check({ file: 'contexts.c', text: doc.getText() })));
+      assertAsFresh(checker, doc, changed);
       doc.dispose();
     });
 
@@ -189,7 +192,7 @@ describe('incremental re-use', () => {
       const moved = doc.analyze();
       assert.deepEqual(moved.functions.filter((f) => !f.cached).map((f) => f.name), []);
       assert.equal(via(moved), 'helper() (pmd_clear() at line 14)');
-      assert.equal(shown(moved), shown(checker.check({ file: 'pass-on.c', text: doc.getText() })));
+      assertAsFresh(checker, doc, moved);
       doc.dispose();
     });
 
@@ -202,7 +205,7 @@ describe('incremental re-use', () => {
       doc.edit([{ start: at, end: at, newText: 'x' }]);
       const edited = doc.analyze();
       assert.ok(edited.functions.some((f) => !f.cached), 'a renamed lock re-interprets its function');
-      assert.equal(shown(edited), shown(checker.check({ file: 'lock-leak.c', text: doc.getText() })));
+      assertAsFresh(checker, doc, edited);
       doc.dispose();
     });
   });
