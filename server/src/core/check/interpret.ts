@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { StateSet, cloneState, initialState, withTrail, type LockRecord, type State, type Value } from './state';
+import { StateSet, cloneState, initialState, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -130,7 +130,7 @@ class Interpreter {
         };
         if (!set.add(state)) continue;
       }
-      for (const [next, s] of this.step(node, state)) work.push([next, s]);
+      for (const successor of this.step(node, state)) work.push(successor);
     }
     const t = this.tracker;
     return {
@@ -143,7 +143,7 @@ class Interpreter {
     if (node.kind === 'return') return this.returnNode(node, state);
     if (node.kind === 'noreturn' || node.kind === 'exit') return [];
     let states = [state];
-    for (const ev of node.events) states = states.flatMap((s) => this.event(ev, s));
+    for (const ev of node.events) states = states.length === 1 ? this.event(ev, states[0]) : states.flatMap((s) => this.event(ev, s));
     if (node.label?.startsWith('goto')) {
       this.noteHeldAt(node, states);
       states = states.map((s) => withTrail(s, { label: node.label!, span: node.span!, braced: node.braced }));
@@ -163,7 +163,9 @@ class Interpreter {
       }
       return out;
     }
-    return states.flatMap((s) => node.succ.map((n): [number, State] => [n, s]));
+    const out: [number, State][] = [];
+    for (const s of states) for (const n of node.succ) out.push([n, s]);
+    return out;
   }
 
   /** What a branch tells the protocol tracker (`!c` flips it; on the true edge of `a && b` both hold). */
@@ -237,7 +239,11 @@ class Interpreter {
 
   private sequence(parts: Expr[], s: State): State[] {
     let states = [s];
-    for (const p of parts) states = states.flatMap((st) => this.expr(p, st).map((r) => r.s));
+    for (const p of parts) {
+      const next: State[] = [];
+      for (const st of states) for (const r of this.expr(p, st)) next.push(r.s);
+      states = next;
+    }
     return states;
   }
 
@@ -265,10 +271,7 @@ class Interpreter {
       if (e.op === '=') st = recordAlias(st, e.value, target);
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : {};
-      if (remembered && e.op === '=') {
-        st = st === r.s ? cloneState(st) : st;
-        st.facts.set(target, value);
-      }
+      if (remembered && e.op === '=') st = setFact(st, target, value);
       return { s: st, v: value };
     });
   }
@@ -297,7 +300,7 @@ class Interpreter {
     const handedOff = !handOffLocks ? [] : [...s.locks.values()]
       .filter((l) => !FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target);
     if (stale.length === 0 && handedOff.length === 0) return s;
-    const out = cloneState(s);
+    const out: State = { ...s, facts: stale.length > 0 ? new Map(s.facts) : s.facts, locks: handedOff.length > 0 ? new Map(s.locks) : s.locks };
     for (const k of stale) out.facts.delete(k);
     for (const l of handedOff) {
       out.locks.delete(l.key);
@@ -651,7 +654,7 @@ function dropFacts(s: State, which: (key: string) => boolean): State {
 }
 
 function setFact(s: State, key: string, v: Value): State {
-  const out = cloneState(s);
+  const out = withOwnFacts(s);
   out.facts.set(key, v);
   return out;
 }

@@ -10,7 +10,7 @@ import { lockClassOf, lockRank } from '../model/lockOrder';
 import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '../model/protocol';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import { LOCAL_ONLY, checkRequirement, type Broken, type RequirementKey } from './requirements';
-import { cloneState, type LockRecord, type State } from './state';
+import { withOwnFacts, withOwnPt, type LockRecord, type State } from './state';
 import type { FunctionSummary } from './summary';
 
 type CallExpr = Expr & { kind: 'call' };
@@ -107,7 +107,7 @@ export class ProtocolTracker {
     const row = protocolRow(call.callee);
     let out = s;
     const setPt = (fact: PtFact, value: string) => {
-      out = out === s ? cloneState(s) : out;
+      out = out === s ? withOwnPt(s) : out;
       out.pt.set(fact, { value, site: call.span, text: call.text });
     };
     // Clearing PTEs makes them unreachable only once flushed and synced, and matters only for a table the
@@ -135,7 +135,7 @@ export class ProtocolTracker {
     }
     if (call.callee === 'pte_unmap' || call.callee === 'pte_unmap_unlock') {
       if (out.pt.has('mapped') && !out.locks.has('pte_map:pte_map')) {
-        out = out === s ? cloneState(s) : out;
+        out = out === s ? withOwnPt(s) : out;
         out.pt.delete('mapped');
       }
     }
@@ -146,7 +146,7 @@ export class ProtocolTracker {
   /** A summarised callee's page-table effects on this outcome. */
   applySummaryPt(call: CallExpr, s: State, pt: [PtFact, string][]): State {
     if (pt.length === 0) return s;
-    const out = cloneState(s);
+    const out = withOwnPt(s);
     for (const [fact, value] of pt) {
       if (fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') out.pt.set('uptodate', { value: 'early', site: call.span, text: call.text });
       out.pt.set(fact, { value, site: call.span, text: call.text });
@@ -167,7 +167,7 @@ export class ProtocolTracker {
     const isTable = value.kind === 'call' && TABLE_PMD_VALUES.has(value.callee);
     const key = `pmdval:${target}`;
     if (!isTable && !s.facts.has(key)) return s;
-    const out = cloneState(s);
+    const out = withOwnFacts(s);
     if (isTable) out.facts.set(key, { eq: 'table' });
     else out.facts.delete(key); // `_pmd = folio_mk_pmd(...)`: now a huge PMD value
     return out;
@@ -179,7 +179,7 @@ export class ProtocolTracker {
     const positive = /^is_pmd_order\(|^(\w+)==HPAGE_PMD_ORDER$|^HPAGE_PMD_ORDER==(\w+)$/.test(text);
     const negative = /^(\w+)!=HPAGE_PMD_ORDER$|^HPAGE_PMD_ORDER!=(\w+)$/.test(text);
     if (!positive && !negative) return s;
-    const out = cloneState(s);
+    const out = withOwnPt(s);
     out.pt.set('wholePmd', { value: taken === positive ? 'yes' : 'no', site: e.span, text });
     return out;
   }

@@ -62,6 +62,19 @@ export function cloneState(s: State): State {
   return { locks: new Map(s.locks), facts: new Map(s.facts), pt: new Map(s.pt), trail: s.trail };
 }
 
+// Copies that own one map and share the others with `s`: only the owned map may be changed. A state is
+// copied at almost every step, and most steps change one map (copying all three was a fifth of the time).
+
+/** A copy of `s` whose facts are its own. */
+export function withOwnFacts(s: State): State {
+  return { ...s, facts: new Map(s.facts) };
+}
+
+/** A copy of `s` whose page-table facts are its own. */
+export function withOwnPt(s: State): State {
+  return { ...s, pt: new Map(s.pt) };
+}
+
 export function withTrail(s: State, step: TrailStep): State {
   const trail = s.trail.length >= 6 ? [...s.trail.slice(1), step] : [...s.trail, step];
   return { ...s, trail };
