@@ -295,14 +295,24 @@ class Interpreter {
    * moves on is no longer this path's to release by that name (smatch does the same).
    */
   private forget(s: State, target: string, handOffLocks = true, forgetFacts = true): State {
-    const stale = !forgetFacts ? [] : [...s.facts.keys()]
-      .filter((k) => k === target || k === `${ALIAS_FACT}${target}` || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target)));
-    const handedOff = !handOffLocks ? [] : [...s.locks.values()]
-      .filter((l) => !FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target);
-    if (stale.length === 0 && handedOff.length === 0) return s;
-    const out: State = { ...s, facts: stale.length > 0 ? new Map(s.facts) : s.facts, locks: handedOff.length > 0 ? new Map(s.locks) : s.locks };
-    for (const k of stale) out.facts.delete(k);
-    for (const l of handedOff) {
+    // Called at every assignment on every path: loops, and nothing allocated when nothing is forgotten.
+    const aliasKey = `${ALIAS_FACT}${target}`;
+    let stale: string[] | undefined;
+    if (forgetFacts) {
+      for (const k of s.facts.keys()) {
+        if (k === target || k === aliasKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))) (stale ??= []).push(k);
+      }
+    }
+    let handedOff: LockRecord[] | undefined;
+    if (handOffLocks) {
+      for (const l of s.locks.values()) {
+        if (!FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target) (handedOff ??= []).push(l);
+      }
+    }
+    if (!stale && !handedOff) return s;
+    const out: State = { ...s, facts: stale ? new Map(s.facts) : s.facts, locks: handedOff ? new Map(s.locks) : s.locks };
+    for (const k of stale ?? []) out.facts.delete(k);
+    for (const l of handedOff ?? []) {
       out.locks.delete(l.key);
       // A caller's lock released through an object this function found itself (a PTE walk, a list): keep
       // one record per family so the summary can say "releases the caller's folio locks".
