@@ -65,8 +65,7 @@ export function relaidOut(oldText: string, oldStart: Position, newText: string, 
         const k = firstAtOrAfter(before, offset) - 1;
         moved = k >= 0 ? after[k] + 1 : 0;
       }
-      let row = 0;
-      while (row + 1 < newLines.length && newLines[row + 1] <= moved) row++;
+      const row = firstAtOrAfter(newLines, moved + 1) - 1; // the last line starting at or before it
       return { row: newStart.row + row, column: moved - newLines[row] + (row === 0 ? newStart.column : 0) };
     },
     row: (r) => r + rows,
