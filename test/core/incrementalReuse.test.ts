@@ -156,22 +156,51 @@ describe('incremental re-use', () => {
       ].join('\n');
       const doc = checker.open('contexts.c', text);
       const first = doc.analyze();
-      assert.ok(first.contextSummariesMade >= 1, 'mid() is summarised for top()\'s context');
+      assert.ok(first.contextInterpretations >= 1, 'mid() is summarised for top()\'s context');
       assert.deepEqual(first.findings, []);
       // Code that changes nothing deep() means to its callers: deep() is interpreted again, mid()'s context is not.
       const body = text.indexOf('spin_lock(l);');
       doc.edit([{ start: body, end: body, newText: 'cpu_relax(); ' }]); // on the same line: nothing moves
       const same = doc.analyze();
       assert.deepEqual(same.functions.filter((f) => !f.cached).map((f) => f.name), ['deep']);
-      assert.equal(same.contextSummariesMade, 0);
+      assert.equal(same.contextInterpretations, 0);
       // deep() releases the lock instead: mid()'s summary for the context is made again, and top() now
       // releases a lock that is no longer held.
       const lock = doc.getText().indexOf('spin_lock(l);');
       doc.edit([{ start: lock, end: lock + 'spin_lock'.length, newText: 'spin_unlock' }]);
       const changed = doc.analyze();
-      assert.ok(changed.contextSummariesMade >= 1);
+      assert.ok(changed.contextInterpretations >= 1);
       assert.ok(changed.findings.some((f) => f.function === 'top'), JSON.stringify(changed.findings));
       assertAsFresh(checker, doc, changed);
+      doc.dispose();
+    });
+
+    it('keeps a static function\'s findings under its callers\' contexts while it and its callees\' summaries stay', async () => {
+      // top() passes *locked == true: mid() is summarised for it, and its own leak of m is checked under it.
+      const checker = await Checker.create();
+      const text = [
+        'static void deep(spinlock_t *l)', '{', '\tspin_lock(l);', '}', '',
+        'static void mid(spinlock_t *l, spinlock_t *m, bool *locked)', '{', '\tif (*locked)', '\t\tdeep(l);',
+        '\tspin_lock(m);', '\tif (busy(m))', '\t\treturn;', '\tspin_unlock(m);', '}', '',
+        'void top(spinlock_t *l, spinlock_t *m)', '{', '\tbool locked = true;', '', '\tmid(l, m, &locked);', '\tif (locked)', '\t\tspin_unlock(l);', '}', '',
+      ].join('\n');
+      const doc = checker.open('caller-contexts.c', text);
+      const first = doc.analyze();
+      assert.equal(first.contextInterpretations, 2, 'mid()\'s summary and its findings for top()\'s context');
+      assert.deepEqual(first.findings.map((f) => [f.function, f.line]), [['mid', 10]]);
+      // An edit of top() that passes the same values: both are kept.
+      const inTop = text.indexOf('\t\tspin_unlock(l);');
+      doc.edit([{ start: inTop, end: inTop, newText: 'cpu_relax(); ' }]);
+      const kept = doc.analyze();
+      assert.deepEqual(kept.functions.filter((f) => !f.cached).map((f) => f.name), ['top']);
+      assert.equal(kept.contextInterpretations, 0);
+      assertAsFresh(checker, doc, kept);
+      // An edit of mid() on the same line: made again.
+      const inMid = doc.getText().indexOf('spin_lock(m);');
+      doc.edit([{ start: inMid, end: inMid, newText: 'cpu_relax(); ' }]);
+      const remade = doc.analyze();
+      assert.equal(remade.contextInterpretations, 2);
+      assertAsFresh(checker, doc, remade);
       doc.dispose();
     });
 

@@ -54,16 +54,23 @@ describe('patch series in the worker thread (dist/server.js, ../shared/corpus)',
 
   it('cancels the check of a version edited while the worker checked it', async () => {
     const from = client.published.length;
-    // A space typed into the first added line of mm/khugepaged.c in patch 5, and another while the worker
-    // re-checks the images of patches 5..12 for the first (seconds).
+    // A '{' typed into the first added line of mm/khugepaged.c in patch 5, and another while the worker
+    // re-checks the images of patches 5..12 for the first (hundreds of milliseconds: an unbalanced brace changes
+    // every function after it; a blank would be quicker, the images keep their results when only their layout
+    // changes).
     const lines = mbox.split('\n');
     const subject = lines.findIndex((l) => l.startsWith('Subject: [RFC PATCH 05/12]'));
     const diff = lines.findIndex((l, i) => i > subject && l.startsWith('diff --git a/mm/khugepaged.c'));
     const line = lines.findIndex((l, i) => i > diff && l.startsWith('+') && !l.startsWith('+++'));
-    const typeSpace = { range: { start: { line, character: 1 }, end: { line, character: 1 } }, text: ' ' };
-    await client.change(mboxUri, 2, [typeSpace]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await client.change(mboxUri, 3, [typeSpace]);
+    const typeBrace = { range: { start: { line, character: 1 }, end: { line, character: 1 } }, text: '{' };
+    await client.change(mboxUri, 2, [typeBrace]);
+    // Version 3 once the worker has started on version 2 (after the debounce).
+    const started = `checking ${mboxUri} v2 in the series worker`;
+    for (let waited = 0; !client.log.includes(started); waited += 10) {
+      assert.ok(waited < 30_000, `the server never logged "${started}":\n${client.log.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await client.change(mboxUri, 3, [typeBrace]);
     await client.waitForDiagnostics(mboxUri, (p) => p.version === 3, from, 100_000);
     const versions = client.published.slice(from).filter((p) => p.uri === mboxUri).map((p) => p.version);
     assert.deepEqual(versions, [3], client.log.join('\n'));

@@ -58,13 +58,22 @@ export interface FunctionReport {
   cached: boolean;
 }
 
-/** A callee's summary for one call context, and what it was made from besides the callee's own code. */
-interface ContextSummary {
-  summary: FunctionSummary | undefined;
-  /** The callee's own callees, the contexts it called them in, and their summaries then (see calleeSummariesOf). */
+/** The callees a result was made with: names, the contexts they were called in, and their summaries then. */
+interface MadeWith {
   callees: string[];
   callContexts: Map<string, Set<string>>;
+  /** In calleeSummariesOf order. */
   calleeSummaries: (FunctionSummary | undefined)[];
+}
+
+/** A callee's summary for one call context. */
+interface ContextSummary extends MadeWith {
+  summary: FunctionSummary | undefined;
+}
+
+/** A static function's findings under the contexts its callers call it in (checkInCallerContexts). */
+interface ContextFindings extends MadeWith {
+  findings: Finding[];
 }
 
 interface CacheEntry {
@@ -87,27 +96,32 @@ interface CacheEntry {
 }
 
 export class FileAnalyzer {
-  /** Keyed by the function's text (and file, for the findings' `file`). */
-  private cache = new Map<string, CacheEntry>();
   /**
-   * The cache of the run before: when an edit is undone (a character typed, then deleted), every function is
-   * back where it was then, and so are the summaries its callers were interpreted with.
+   * The caches of the last runs, newest first, each keyed by the function's text (and file, for the findings'
+   * `file`), with the file and protocol settings it was made under (`scope`: results made under others do not
+   * apply). A run starts from the one most like its text: usually the last, but after an undo the one before
+   * it, and for the images of a patch series re-checked after an edit of patch k, the image's own previous
+   * version (one document analyses the images in turn, some of them under another protocol variant:
+   * review/, Checker.series()).
    */
-  private olderCache = new Map<string, CacheEntry>();
-  /** The file and protocol settings the cached results were computed for: when they change, none is valid. */
-  private cacheScope = '';
+  private generations: { scope: string; cache: Map<string, CacheEntry> }[] = [];
   private readonly functionFacts = new FunctionFactsMemo();
   /** The names each function's branches test, by codeLayout, from the last run (see summaryAt). */
   private tested = new Map<string, Set<string>>();
   /**
-   * Contextual summaries of earlier runs, by callee, context and what the callee reaches (see summaryAt); the
-   * least recently used go first once there are MAX_CONTEXT_SUMMARIES.
+   * Contextual summaries of earlier runs, by scope, callee, context and the callee's code and place (see
+   * summaryAt); the least recently used go first once there are MAX_CONTEXT_SUMMARIES.
    */
   private readonly contextSummaries = new Map<string, ContextSummary>();
+  /** checkInCallerContexts' findings of earlier runs, by scope, the function's text and place, and the contexts. */
+  private readonly contextFindings = new Map<string, ContextFindings>();
   /** The protocol variant of the last analysed text. */
   lastVariant: ProtocolVariant = 'mainline';
-  /** How many callee summaries the last run made for a call context (interpretations besides each function's own). */
-  lastContextSummaries = 0;
+  /**
+   * How many times the last run interpreted a function under a caller's argument values, besides each function's
+   * own interpretation: context summaries (summaryAt) and static functions' findings (checkInCallerContexts).
+   */
+  lastContextInterpretations = 0;
 
   constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
 
@@ -117,23 +131,24 @@ export class FileAnalyzer {
     const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
     const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
     this.lastVariant = variant;
-    this.lastContextSummaries = 0;
+    this.lastContextInterpretations = 0;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts);
     const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
-    if (scope !== this.cacheScope) {
-      this.cache = new Map();
-      this.olderCache = new Map();
-      this.tested = new Map();
-      this.contextSummaries.clear();
-      this.cacheScope = scope;
-    }
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
-    // Every function as it was, where it was, two runs ago: the last edit was undone. The results of then stand,
-    // callers included (re-interpreted after the edit changed a callee's summary, they are valid again).
-    const undone = this.olderCache.size > 0 && sites.every((site) => this.olderCache.get(keys.get(site)!)?.startRow === site.node.startPosition.row);
-    const cache = undone ? this.olderCache : this.cache;
+    // One generation for the whole run, so that the line numbers its results quote move consistently: the one
+    // with the most functions of the same text (the newest of equals; the last when none has any, as when the
+    // only function of the file changed: its layout may still be the same). Its results stand where they still
+    // apply, callers included: after an undo, those the edit had re-interpreted for a changed summary.
+    const candidates = this.generations.filter((g) => g.scope === scope).map((g) => g.cache);
+    let cache = candidates[0] ?? new Map<string, CacheEntry>();
+    let best = 0;
+    for (const generation of candidates) {
+      let same = 0;
+      for (const site of sites) if (generation.has(keys.get(site)!)) same++;
+      if (same > best) [cache, best] = [generation, same];
+    }
 
     // What each function was in the previous run: the same text, perhaps moved, or the same code in another
     // layout (a blank typed before a ';', a comment edited). Either way its cached results stand, moved.
@@ -245,13 +260,12 @@ export class FileAnalyzer {
       // its own callees (exactly: their messages quote lines): reuse it, so that editing a caller, or a callee
       // deeper down whose summaries stay the same, does not re-analyse the callee for each context again.
       // The layout by two independent 32-bit hashes and its length: the key of a huge function stays small.
-      const persistentKey = `${contextKey}\u0000${site.node.startPosition.row}\u0000${layout.length}:${hashText(layout)}:${hashText(layout, 0x9747b28c)}`;
+      const persistentKey = `${scope}\u0000${contextKey}\u0000${site.node.startPosition.row}\u0000${layout.length}:${hashText(layout)}:${hashText(layout, 0x9747b28c)}`;
       const kept = this.contextSummaries.get(persistentKey);
       if (kept) {
         contextual.set(contextKey, kept.summary); // a recursive call sees it
-        const now = calleeSummariesOf(kept.callees, kept.callContexts);
-        if (now.length === kept.calleeSummaries.length && now.every((x, i) => summaryKey(x) === summaryKey(kept.calleeSummaries[i]))) {
-          this.rememberContextSummary(persistentKey, kept); // now the most recently used
+        if (sameSummaryList(calleeSummariesOf(kept.callees, kept.callContexts), kept.calleeSummaries)) {
+          remember(this.contextSummaries, persistentKey, kept); // now the most recently used
           return kept.summary;
         }
       }
@@ -259,7 +273,7 @@ export class FileAnalyzer {
       const cfg = cfgOf(site);
       const entryFacts = contextFacts(site, pointerArgs);
       const callContexts = new Map<string, Set<string>>();
-      this.lastContextSummaries++;
+      this.lastContextInterpretations++;
       const result = interpret(cfg, {
         summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
         entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
@@ -269,7 +283,7 @@ export class FileAnalyzer {
       contextual.set(contextKey, summary);
       if (result.complete) {
         const callees = calledFunctions(cfg).filter((c) => byName.has(c));
-        this.rememberContextSummary(persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
+        remember(this.contextSummaries, persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
       }
       return summary;
     };
@@ -351,18 +365,12 @@ export class FileAnalyzer {
         cached: reused,
       });
     }
-    this.olderCache = this.cache;
-    this.cache = nextCache;
+    this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
-    this.checkInCallerContexts(file, sites, [...nextCache.values()], reports, cfgOf, summaries, summaryAt, deadline, protocol);
+    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, summaries, summaryAt, calleeSummariesOf, deadline, protocol });
     return sites.map((s) => reports.get(s)!);
   }
 
-  private rememberContextSummary(key: string, summary: ContextSummary): void {
-    this.contextSummaries.delete(key);
-    this.contextSummaries.set(key, summary);
-    if (this.contextSummaries.size > MAX_CONTEXT_SUMMARIES) this.contextSummaries.delete(this.contextSummaries.keys().next().value!);
-  }
 
   /**
    * A static function is only ever entered the way its callers in this file enter it. When every call
@@ -370,11 +378,15 @@ export class FileAnalyzer {
    * its findings are those of the analyses under those entry values: a path that only an impossible entry
    * value (`*mmap_locked == false` with the caller's mmap_lock held) allows is not reported.
    */
-  private checkInCallerContexts(file: string, sites: FunctionSite[], entries: CacheEntry[],
-    reports: Map<FunctionSite, FunctionReport>, cfgOf: (s: FunctionSite) => FunctionCfg,
-    summaries: Map<string, FunctionSummary>,
-    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined, deadline: number | undefined,
-    protocol: ProtocolEnv): void {
+  private checkInCallerContexts(run: {
+    file: string; scope: string; sites: FunctionSite[]; entries: CacheEntry[]; reports: Map<FunctionSite, FunctionReport>;
+    cfgOf: (s: FunctionSite) => FunctionCfg; summaries: Map<string, FunctionSummary>;
+    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined;
+    calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
+    deadline: number | undefined; protocol: ProtocolEnv;
+  }): void {
+    const { file, sites, entries, reports, cfgOf, summaries, summaryAt, calleeSummariesOf, deadline, protocol } = run;
+    const names = new Set(sites.map((s) => s.name));
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -387,22 +399,53 @@ export class FileAnalyzer {
       const known = contexts.get(site.name);
       const report = reports.get(site)!;
       if (!site.isStatic || !known || known.has('') || !report.complete || report.findings.length === 0) continue;
+      // Made in an earlier run from the same text at the same place, for the same contexts, with the same
+      // summaries of its callees: the findings stand as they are (a patch series analyses many such images).
+      const text = site.node.text;
+      const { row, column } = site.node.startPosition;
+      const key = `${run.scope}\u0000${row}:${column}\u0000${text.length}:${hashText(text)}:${hashText(text, 0x9747b28c)}\u0000${[...known].sort().join('\n')}`;
+      const kept = this.contextFindings.get(key);
+      if (kept && sameSummaryList(calleeSummariesOf(kept.callees, kept.callContexts), kept.calleeSummaries)) {
+        remember(this.contextFindings, key, kept);
+        report.findings = kept.findings;
+        continue;
+      }
       const cfg = cfgOf(site);
       const findings = new Map<string, Finding>();
+      const callContexts = new Map<string, Set<string>>();
       let complete = true;
       for (const context of known) {
         const args = new Map<number, Value>(JSON.parse(context) as [number, Value][]);
         const entryFacts = contextFacts(site, args);
-        const result = interpret(cfg, { summaries, summaryAt, entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol });
+        this.lastContextInterpretations++;
+        const result = interpret(cfg, {
+          summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
+          entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
+        });
         complete &&= result.complete;
         const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings;
         for (const f of [...lockPair, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]) {
           findings.set(`${f.line}:${f.column}:${f.rule}:${f.message}`, f);
         }
       }
-      if (complete) report.findings = [...findings.values()]; // else keep the context-free findings
+      if (!complete) continue; // keep the context-free findings
+      report.findings = [...findings.values()];
+      const callees = calledFunctions(cfg).filter((c) => names.has(c));
+      remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
   }
+}
+
+/** `key` → `value` in a map kept as a least-recently-used cache of MAX_CONTEXT_SUMMARIES entries. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > MAX_CONTEXT_SUMMARIES) cache.delete(cache.keys().next().value!);
+}
+
+/** Whether two lists of callee summaries are the same, exactly (the line numbers they quote included). */
+function sameSummaryList(a: (FunctionSummary | undefined)[], b: (FunctionSummary | undefined)[]): boolean {
+  return a.length === b.length && a.every((x, i) => summaryKey(x) === summaryKey(b[i]));
 }
 
 /** Records, by callee, the pointer-argument contexts of the calls an interpretation made ('' = none known). */
@@ -419,6 +462,8 @@ function cacheKey(file: string, site: FunctionSite): string {
 }
 
 const MAX_CONTEXTS_PER_CALLEE = 4;
+/** Runs whose caches are kept: every image of a path in a series of up to 23 patches (see generations). */
+const MAX_GENERATIONS = 24;
 /** Enough for every context of a few files' worth of functions; each key holds the texts' hashes only. */
 const MAX_CONTEXT_SUMMARIES = 512;
 

@@ -23,8 +23,8 @@ export interface CheckResult {
   analyzeMs: number;
   /** The collapse protocol variant the document was checked against. */
   variant: ProtocolVariant;
-  /** Callee summaries made for a call context in this run (interpretations besides each function's own). */
-  contextSummariesMade: number;
+  /** Interpretations of a function under a caller's argument values in this run (FileAnalyzer.lastContextInterpretations). */
+  contextInterpretations: number;
 }
 
 export class CDocument {
@@ -81,7 +81,7 @@ export class CDocument {
       parseMs: t1 - t0,
       analyzeMs: t2 - t1,
       variant: this.analyzer.lastVariant,
-      contextSummariesMade: this.analyzer.lastContextSummaries,
+      contextInterpretations: this.analyzer.lastContextInterpretations,
     };
   }
 

@@ -302,6 +302,7 @@ export class MmReviewServer {
   private async analyse(doc: TrackedDocument): Promise<{ check: DocumentCheck | undefined; number: number }> {
     const number = ++this.analysesRun;
     const started = performance.now();
+    if (doc.kind === 'patch') this.connection.console.log(`checking ${doc.uri} v${doc.version} in the series worker`);
     const check = await checkDocument(doc, this.settings, (m) => this.error(m), this.workspaceFolders, this.seriesWorker);
     if (check && this.analysedOnce.has(doc)) this.checkTimes.record(doc.uri, performance.now() - started);
     this.analysedOnce.add(doc);
