@@ -141,13 +141,19 @@ export class FileAnalyzer {
     // with the most functions of the same text (the newest of equals; the last when none has any, as when the
     // only function of the file changed: its layout may still be the same). Its results stand where they still
     // apply, callers included: after an undo, those the edit had re-interpreted for a changed summary.
+    // Cheaply (the keys are whole texts: comparing them is not free): only the older ones with the most of the
+    // functions the newest lacks (usually the one just edited) are counted in full.
     const candidates = this.generations.filter((g) => g.scope === scope).map((g) => g.cache);
     let cache = candidates[0] ?? new Map<string, CacheEntry>();
-    let best = 0;
-    for (const generation of candidates) {
-      let same = 0;
-      for (const site of sites) if (generation.has(keys.get(site)!)) same++;
-      if (same > best) [cache, best] = [generation, same];
+    const lacking = sites.filter((site) => !cache.has(keys.get(site)!));
+    const hits = (generation: Map<string, CacheEntry>, among: FunctionSite[]) => among.filter((site) => generation.has(keys.get(site)!)).length;
+    const lackingHits = candidates.map((g, i) => (i === 0 ? 0 : hits(g, lacking)));
+    const most = Math.max(0, ...lackingHits);
+    let best = sites.length - lacking.length;
+    for (let i = 1; i < candidates.length && most > 0; i++) {
+      if (lackingHits[i] !== most) continue;
+      const all = hits(candidates[i], sites);
+      if (all > best) [cache, best] = [candidates[i], all];
     }
 
     // What each function was in the previous run: the same text, perhaps moved, or the same code in another
