@@ -6,7 +6,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import type { Expr, FunctionCfg } from './cfg/types';
-import { exprText, interpret, lockIdentity } from './check/interpret';
+import { exprText, interpret, lockIdentity, type Interpretation } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
@@ -202,6 +202,17 @@ export class FileAnalyzer {
       if (!cfg) cfgs.set(site, (cfg = buildCfg(site.node, site.name, site.params)));
       return cfg;
     };
+    /** The functions of this file a CFG calls. */
+    const sameFileCallees = (cfg: FunctionCfg): string[] => calledFunctions(cfg).filter((c) => byName.has(c));
+    /**
+     * One interpretation of a function, entered with `entryFacts` (a caller's argument values) or without; the
+     * contexts of its calls to summarised functions go to `callContexts`.
+     */
+    const interpretSite = (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>) =>
+      interpret(cfg, {
+        summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
+        entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
+      });
 
     // Callees first, so each function is checked with the summaries of the functions it calls.
     const order: FunctionSite[] = [];
@@ -280,15 +291,12 @@ export class FileAnalyzer {
       const entryFacts = contextFacts(site, pointerArgs);
       const callContexts = new Map<string, Set<string>>();
       this.lastContextInterpretations++;
-      const result = interpret(cfg, {
-        summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
-        entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
-      });
+      const result = interpretSite(site, cfg, callContexts, entryFacts);
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(contextKey, summary);
       if (result.complete) {
-        const callees = calledFunctions(cfg).filter((c) => byName.has(c));
+        const callees = sameFileCallees(cfg);
         remember(this.contextSummaries, persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
       }
       return summary;
@@ -333,17 +341,9 @@ export class FileAnalyzer {
         };
       } else {
         const cfg = cfgOf(site);
-        const callees = calledFunctions(cfg).filter((c) => byName.has(c));
+        const callees = sameFileCallees(cfg);
         const callContexts = new Map<string, Set<string>>();
-        const result = interpret(cfg, {
-          summaries,
-          summaryAt,
-          onSummaryCall: noteCallContext(callContexts),
-          entryLocks: entryLocks(site, cfg),
-          maxStates: this.options.maxStatesPerFunction,
-          deadline,
-          protocol,
-        });
+        const result = interpretSite(site, cfg, callContexts);
         const checked = result.complete
           ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
           : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
@@ -373,7 +373,7 @@ export class FileAnalyzer {
     }
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
-    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, summaries, summaryAt, calleeSummariesOf, deadline, protocol });
+    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, sameFileCallees, calleeSummariesOf });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -386,13 +386,12 @@ export class FileAnalyzer {
    */
   private checkInCallerContexts(run: {
     file: string; scope: string; sites: FunctionSite[]; entries: CacheEntry[]; reports: Map<FunctionSite, FunctionReport>;
-    cfgOf: (s: FunctionSite) => FunctionCfg; summaries: Map<string, FunctionSummary>;
-    summaryAt: (name: string, args: ReadonlyMap<number, Value>) => FunctionSummary | undefined;
+    cfgOf: (s: FunctionSite) => FunctionCfg;
+    interpretSite: (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>) => Interpretation;
+    sameFileCallees: (cfg: FunctionCfg) => string[];
     calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
-    deadline: number | undefined; protocol: ProtocolEnv;
   }): void {
-    const { file, sites, entries, reports, cfgOf, summaries, summaryAt, calleeSummariesOf, deadline, protocol } = run;
-    const names = new Set(sites.map((s) => s.name));
+    const { file, sites, entries, reports, cfgOf, interpretSite, sameFileCallees, calleeSummariesOf } = run;
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -424,10 +423,7 @@ export class FileAnalyzer {
         const args = new Map<number, Value>(JSON.parse(context) as [number, Value][]);
         const entryFacts = contextFacts(site, args);
         this.lastContextInterpretations++;
-        const result = interpret(cfg, {
-          summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
-          entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
-        });
+        const result = interpretSite(site, cfg, callContexts, entryFacts);
         complete &&= result.complete;
         const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings;
         for (const f of [...lockPair, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]) {
@@ -436,7 +432,7 @@ export class FileAnalyzer {
       }
       if (!complete) continue; // keep the context-free findings
       report.findings = [...findings.values()];
-      const callees = calledFunctions(cfg).filter((c) => names.has(c));
+      const callees = sameFileCallees(cfg);
       remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
   }
