@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Checker } from '../../server/src/core';
+import { MAX_SYNTAX_DEPTH } from '../../server/src/core/parse/functions';
 import { FIXTURES } from '../helpers';
 import { deeplyNestedCTexts, deeplyNestedPatch } from './generators';
 
@@ -36,6 +37,15 @@ describe('robustness: deep nesting', function () {
       }
     }
     assert.deepEqual(failures, []);
+  });
+
+  it('skips a function exactly when its syntax is nested deeper than MAX_SYNTAX_DEPTH', () => {
+    // Blocks nested k deep in a body: the innermost block's `{` token is k + 1 levels below the body.
+    const tooDeep = (k: number) => checker.check({ file: 'deep.c', text: `void f(void)\n{${'{'.repeat(k)}${'}'.repeat(k)}}\n` })
+      .findings.some((f) => f.rule === 'ANALYSIS-LIMIT' && f.message.includes(`nested deeper than ${MAX_SYNTAX_DEPTH} levels`));
+    assert.equal(tooDeep(MAX_SYNTAX_DEPTH - 1), false);
+    assert.equal(tooDeep(MAX_SYNTAX_DEPTH), true);
+    assert.equal(tooDeep(3 * MAX_SYNTAX_DEPTH), true);
   });
 
   it('checks a patch whose hunk adds 5000 nested blocks', () => {
