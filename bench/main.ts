@@ -3,10 +3,11 @@
 // that fails is reported under `errors` and the others still run.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { anchors, type AnchorResult } from './anchors';
-import { EDITED_FILE, requireCorpus, SERIES_BASE } from './corpus';
+import { EDITED_FILE, KERNEL_FILES, requireCorpus, SERIES_BASE } from './corpus';
 import { incrementalEdits, type IncrementalResult } from './incremental';
 import { checkKernelFiles, type KernelFileCheck } from './kernelChecks';
 import { progress, ratio } from './measure';
+import { parseFloor, type ParseFloor } from './parseFloor';
 import { renderTable } from './report';
 import { checkSeries, type SeriesResult } from './series';
 import { coldStart, seriesInServer, type ColdStart, type SeriesInServer } from './server';
@@ -39,6 +40,8 @@ export interface BenchResult {
   coldStart: ColdStart | null;
   kernelFiles: KernelFileCheck[] | null;
   incremental: IncrementalResult[] | null;
+  /** Re-parse with no edit: the floor under every re-check of a kernel file (bench/parseFloor.ts). */
+  parseFloor: ParseFloor[] | null;
   series: SeriesResult | null;
   server: SeriesInServer | null;
   simulator: SimulatorResult | null;
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     [await incrementalEdits(EDITED_FILE, 'layout', EDIT_SITES, 1), await incrementalEdits(EDITED_FILE, 'code', EDIT_SITES, 1),
       await incrementalEdits(SERIES_BASE, 'layout', EDIT_SITES, 2), await incrementalEdits(SERIES_BASE, 'code', EDIT_SITES, 2),
       await incrementalEdits(EDITED_FILE, 'layout', EDIT_SITES, 3, SHORT_FUNCTION), await incrementalEdits(EDITED_FILE, 'code', EDIT_SITES, 3, SHORT_FUNCTION)]);
+  const floor = await section('parseFloor', errors, () => parseFloor(KERNEL_FILES, 5));
   const shipped = await section('series', errors, () => checkSeries(EDITED_PATCHES));
   const server = await section('server', errors, () => seriesInServer());
   const simulator = await section('simulator', errors, () => simulatorBench());
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
 
   const headline = incremental?.find((i) => i.file === EDITED_FILE && i.kind === 'code' && !i.function);
   const layout = incremental?.find((i) => i.file === EDITED_FILE && i.kind === 'layout' && !i.function);
+  const editedFloor = floor?.find((f) => f.file === EDITED_FILE);
   const kernel = (file: string) => kernelFiles?.find((k) => k.file === file);
   const recheck = shipped?.recheck.map((k) => k.editMs) ?? [];
   const result: BenchResult = {
@@ -95,12 +100,14 @@ async function main(): Promise<void> {
     coldCheckMs: cold?.spawnToDiagnosticsMs ?? null,
     incrementalEditMs: headline ? { ...summaryOf(headline), layout: layout ? summaryOf(layout) : null } : null,
     simStatesPerSec: simulator?.statesPerSec ?? null,
-    coldStart: cold, kernelFiles, incremental, series: shipped, server, simulator,
+    coldStart: cold, kernelFiles, incremental, parseFloor: floor, series: shipped, server, simulator,
     anchors: anchorResult,
     ratios: {
       'incremental code edit median / full check (same file)': ratio(headline?.total.median, headline?.fullCheckMs),
       'incremental code edit p95 / full check (same file)': ratio(headline?.total.p95, headline?.fullCheckMs),
       'incremental layout edit median / full check (same file)': ratio(layout?.total.median, layout?.fullCheckMs),
+      'incremental code edit: parse median / total median': ratio(headline?.parse.median, headline?.total.median),
+      [`re-parse without an edit: ${EDITED_FILE} / clean C of the same size`]: ratio(editedFloor?.reparseMs, editedFloor?.clean.reparseMs),
       'cold start to diagnostics / in-process full check (same file)': ratio(cold?.spawnToDiagnosticsMs, kernel(EDITED_FILE)?.medianMs),
       'series re-check after an edit (median over patches) / full series check': ratio(recheck.length ? [...recheck].sort((a, b) => a - b)[recheck.length >> 1] : null, shipped?.fullCheckMs),
       'series full check / full check of its base file': ratio(shipped?.fullCheckMs, kernel(SERIES_BASE)?.medianMs),

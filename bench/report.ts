@@ -44,6 +44,12 @@ export function renderTable(r: BenchResult): string {
       out.push(`  slowest in ${i.file}: ${i.slowest.map((s) => `${s.function}() ${ms(s.ms)} (re-ran ${s.reinterpreted.join(', ')})`).join('; ')}`);
     }
   }
+  if (r.parseFloor) {
+    out.push('', 'Re-parse with the previous tree and no edit at all: the floor under every re-check (subtrees holding ERROR/MISSING nodes are re-parsed each time)',
+      table(['file', 'top-level items', 'with parse errors', 'full parse', 're-parse, no edit', 'clean C, same size: full', 're-parse, no edit', 'ratio'],
+        r.parseFloor.map((f) => [f.file, f.topLevelItems, f.itemsWithErrors, ms(f.fullParseMs), ms(f.reparseMs), ms(f.clean.fullParseMs), ms(f.clean.reparseMs),
+          x(Math.round((f.reparseMs / f.clean.reparseMs) * 10) / 10)])));
+  }
   if (r.series) {
     const s = r.series;
     out.push('', `Dev Jain RFC v1 series: ${s.messages} messages against 6.12.117 (in process, SeriesChecker); ${s.findings} findings; hunks ${JSON.stringify(s.hunks)}`,
