@@ -18,6 +18,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Checker, RULES, type Finding } from '../../server/src/core';
+import { detectVariant } from '../../server/src/core/analysis';
 import { FIXTURES, REPO_ROOT, expectedMarkers, fixture } from '../helpers';
 
 /** Rules whose findings come together (one broken precondition, several rule IDs at the same call). */
@@ -68,6 +69,16 @@ describe('protocol rules on fixtures (expected findings marked in the source)', 
     assert.equal(result.variant, 'merged-mthp');
     assert.ok(result.findings.some((x) => key(x) === key(miss)), result.findings.map(show).join('\n'));
     assert.equal(checker.check({ file: f.path, text: f.text }).variant, 'mainline');
+  });
+
+  it('tells the protocol variant from whole identifiers in the text', () => {
+    const cases: [string, string][] = [
+      ['if (!is_pmd_order(order))', 'merged-mthp'], ['max = collapse_max_ptes_none(order);', 'merged-mthp'],
+      ['return mthp_collapse(mm, address);', 'merged-mthp'], ['vma_collapse_anon_folio(vma, addr);', 'proposed-mthp'],
+      // Only at the start of an identifier: these name something else.
+      ['if (!this_is_pmd_order(order))', 'mainline'], ['count = nr_mthp_pages;', 'mainline'], ['int x;', 'mainline'],
+    ];
+    assert.deepEqual(cases.map(([text]) => [text, detectVariant(text)]), cases);
   });
 
   for (const name of files) {

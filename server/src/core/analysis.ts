@@ -37,7 +37,10 @@ export interface AnalysisOptions {
  * Dev Jain's RFC (vma_collapse_anon_folio()), else the mainline PMD collapse.
  */
 export function detectVariant(text: string): ProtocolVariant {
-  if (/\bis_pmd_order\(|\bcollapse_max_ptes_none\(|\bmthp_/.test(text)) return 'merged-mthp';
+  // The plain substring searches first: the regular expression takes a tenth of a millisecond to scan a
+  // whole kernel file that has none of them, on every re-check.
+  const merged = text.includes('is_pmd_order(') || text.includes('collapse_max_ptes_none(') || text.includes('mthp_');
+  if (merged && /\bis_pmd_order\(|\bcollapse_max_ptes_none\(|\bmthp_/.test(text)) return 'merged-mthp';
   if (/\bvma_collapse_anon_folio\(/.test(text)) return 'proposed-mthp';
   return 'mainline';
 }
