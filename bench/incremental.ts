@@ -20,6 +20,8 @@ export interface EditSample {
   analyzeMs: number;
   /** Functions interpreted again (the edited one, and callers whose callee summary or text changed). */
   reinterpreted: string[];
+  /** Whether the edited function alone was re-parsed (server/src/core/parse/overlays.ts), not the file. */
+  functionOnly: boolean;
 }
 
 export type EditKind = 'layout' | 'code';
@@ -36,6 +38,8 @@ export interface IncrementalResult {
   analyze: Distribution;
   /** Deleting it again: edit + analyze, wall time. */
   undo: Distribution;
+  /** Typed characters for which only the edited function was re-parsed, not the whole file. */
+  functionOnlyParses: number;
   /** The slowest samples: which function was edited and what was interpreted again. */
   slowest: { function: string; ms: number; reinterpreted: string[] }[];
 }
@@ -84,6 +88,7 @@ export async function incrementalEdits(file: string, kind: EditKind, sites: numb
     samples.push({
       function: site.function, totalMs: run.ms, parseMs: run.value.parseMs, analyzeMs: run.value.analyzeMs,
       reinterpreted: run.value.functions.filter((f) => !f.cached).map((f) => f.name),
+      functionOnly: run.value.reparsed === 'function',
     });
   };
   for (const site of editSites(text, full.value, sites, seed, onlyFunction)) {
@@ -100,6 +105,7 @@ export async function incrementalEdits(file: string, kind: EditKind, sites: numb
     parse: distribution(samples.map((s) => s.parseMs)),
     analyze: distribution(samples.map((s) => s.analyzeMs)),
     undo: distribution(undos.map((s) => s.totalMs)),
+    functionOnlyParses: samples.filter((s) => s.functionOnly).length,
     slowest,
   };
 }

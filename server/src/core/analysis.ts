@@ -3,7 +3,7 @@
 // after an edit only the functions whose code changed, and their callers whose callee summaries changed,
 // are interpreted again; a function that merely moved, or whose layout alone changed (a blank, a comment),
 // has its cached results moved (moves.ts).
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import type { Expr, FunctionCfg } from './cfg/types';
 import { exprText, interpret, lockIdentity, type Interpretation } from './check/interpret';
@@ -128,15 +128,15 @@ export class FileAnalyzer {
 
   constructor(private readonly parser: CParser, private readonly options: AnalysisOptions = {}) {}
 
-  analyze(file: string, tree: Tree): FunctionReport[] {
+  /** `overlays`: functions re-parsed on their own since `tree` was parsed (parse/overlays.ts), by start offset. */
+  analyze(file: string, text: string, tree: Tree, overlays?: ReadonlyMap<number, Node>): FunctionReport[] {
     const started = performance.now();
-    const text = tree.rootNode.text;
     const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
     const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
     this.lastVariant = variant;
     this.lastContextInterpretations = 0;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
-    const sites = findFunctions(tree, this.parser, this.functionFacts);
+    const sites = findFunctions(tree, this.parser, this.functionFacts, overlays);
     const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));

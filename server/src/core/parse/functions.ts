@@ -134,7 +134,7 @@ const CONTAINERS = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_els
  * The function definitions of the file, in order. Matching the functions query over the whole tree cost a
  * third of a re-check after an edit, so the walk visits only top-level items and what contains them.
  */
-export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsMemo): FunctionSite[] {
+export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsMemo, overlays?: ReadonlyMap<number, Node>): FunctionSite[] {
   const out: FunctionSite[] = [];
   const cursor = tree.rootNode.walk();
   try {
@@ -143,7 +143,9 @@ export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsM
       for (;;) {
         const type = cursor.nodeType;
         if (type === 'function_definition') {
-          out.push(...(memo ? memo.functionsIn(cursor.currentNode, parser) : functionsIn(cursor.currentNode, parser)));
+          // A function re-parsed on its own since the file was (overlays.ts) stands for the file tree's version.
+          const definition = overlays?.get(cursor.startIndex) ?? cursor.currentNode;
+          out.push(...(memo ? memo.functionsIn(definition, parser) : functionsIn(definition, parser)));
         } else if (CONTAINERS.has(type) && cursor.gotoFirstChild()) {
           depth++;
           continue;

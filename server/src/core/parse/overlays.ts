@@ -1,0 +1,140 @@
+// Functions re-parsed on their own after an edit inside their body, instead of the whole file.
+//
+// Why: tree-sitter re-parses a file incrementally, reusing every subtree an edit did not touch, except those
+// holding an ERROR or MISSING node. The kernel's idioms (iterator macros, __read_mostly, type arguments of
+// list_entry(), lock annotations: ../shared/KERNEL-C-PARSING.md) leave such nodes in a few dozen places of each
+// file, so a re-parse of khugepaged.c costs 1.5–2 ms with no edit at all, against 0.1 ms for error-free C of
+// the same size (bench/parseFloor.ts) — a third of the budget of a re-check after a keystroke.
+//
+// How: the edited function is parsed alone, with the parser's included ranges set to its extent in the whole
+// text, so its nodes have their positions in the document. At the top level C is context-free (tree-sitter-c
+// keeps no typedef table), and every function of the three kernel files parses alone into the same subtree as
+// in the whole file, error nodes included (measured: 134 of 134). The result is used only when it is one whole
+// function with its closing brace: an edit that closes the body early or leaves a block open changes where
+// the functions after it end, which only a whole-file parse can say, so that edit gets one (and the overlays
+// are dropped). The whole-file tree is kept, tree.edit()ed, for the rest of the file and for that next parse.
+import type { Edit, Node, Parser, ParseCallback, Tree } from 'web-tree-sitter';
+
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** Past this many re-parsed functions, the next edit re-parses the file (each edit is applied to every tree). */
+const MAX_OVERLAYS = 64;
+
+/** Where a function definition may stand for a whole-file parse to see it as a function of the file. */
+const TOP_LEVEL_CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification']);
+
+export class FunctionOverlays {
+  private trees: Tree[] = [];
+
+  constructor(private readonly parser: Parser, private readonly read: ParseCallback) {}
+
+  /** Applies a text edit to every overlay, as to the whole-file tree. */
+  edit(edit: Edit): void {
+    for (const t of this.trees) t.edit(edit);
+  }
+
+  /**
+   * Re-parses the function whose body holds all of `changed` on its own; false when there is no such
+   * function or its new text does not parse as one whole function: the caller re-parses the file.
+   */
+  reparse(whole: Tree, changed: TextRange): boolean {
+    const index = this.trees.findIndex((t) => holds(t.rootNode.firstChild, changed));
+    const old = index >= 0 ? this.trees[index] : undefined;
+    const fn = old ? old.rootNode.firstChild : enclosingFunction(whole, changed);
+    if (!fn) return false;
+    // A new overlay: not past the bound, and not a second one of a function (an edit across its body's edge).
+    if (!old && (this.trees.length >= MAX_OVERLAYS || this.trees.some((t) => t.rootNode.firstChild?.startIndex === fn.startIndex))) return false;
+    const range = { startIndex: fn.startIndex, endIndex: fn.endIndex, startPosition: fn.startPosition, endPosition: fn.endPosition };
+    // Its parse errors before the edit (the trees were only tree.edit()ed since: the nodes are the old ones).
+    const problemsBefore = problems(fn);
+    const tree = this.parser.parse(this.read, old, { includedRanges: [range] });
+    if (!tree || !isWholeFunction(tree, range.startIndex, range.endIndex) || !sameOrNoProblems(tree.rootNode.firstChild!, problemsBefore)) {
+      tree?.delete();
+      return false;
+    }
+    if (old) {
+      old.delete();
+      this.trees[index] = tree;
+    } else {
+      this.trees.push(tree);
+    }
+    return true;
+  }
+
+  /** The re-parsed function definitions, by where they start: they stand for the whole-file tree's ones. */
+  functions(): Map<number, Node> {
+    const out = new Map<number, Node>();
+    for (const t of this.trees) {
+      const fn = t.rootNode.firstChild;
+      if (fn) out.set(fn.startIndex, fn);
+    }
+    return out;
+  }
+
+  clear(): void {
+    for (const t of this.trees) t.delete();
+    this.trees = [];
+  }
+}
+
+/** Whether `changed` lies inside the braces of function definition `fn`'s body. */
+function holds(fn: Node | null, changed: TextRange): fn is Node {
+  const body = fn?.type === 'function_definition' ? fn.childForFieldName('body') : null;
+  return !!body && body.type === 'compound_statement' && changed.start > body.startIndex && changed.end < body.endIndex;
+}
+
+/** The function definition of the whole-file tree whose body holds `changed`, if it stands at the top level. */
+function enclosingFunction(whole: Tree, changed: TextRange): Node | null {
+  let n = whole.rootNode.descendantForIndex(changed.start, changed.end);
+  while (n && n.type !== 'function_definition') n = n.parent;
+  if (!n || !holds(n, changed)) return null;
+  for (let p = n.parent; p; p = p.parent) if (!TOP_LEVEL_CONTAINERS.has(p.type)) return null;
+  return n;
+}
+
+/**
+ * The ERROR and MISSING nodes under `n`, in order. Where the function parsed alone has none, the whole-file
+ * parse gets the same subtree: the parser is in the same state at its start and at its closing `}`. Where it
+ * has some, error recovery may look past the function's end in the whole file (an `#if 0` left open there
+ * swallows the rest of the file; here it stops at the end of the range with a MISSING `#endif`), so the function
+ * is only taken alone when its problems are those it had before the edit (an iterator macro's MISSING `;`,
+ * which the edit did not touch).
+ */
+function problems(n: Node): string[] {
+  const out: string[] = [];
+  if (!n.hasError) return out;
+  const cursor = n.walk();
+  try {
+    for (let depth = 0; ;) {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) out.push(node.isMissing ? `MISSING ${node.type}` : `ERROR ${node.text}`);
+      if (node.hasError && !node.isError && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (depth === 0 || !cursor.gotoParent()) return out;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function sameOrNoProblems(fn: Node, before: string[]): boolean {
+  const after = problems(fn);
+  return after.length === 0 || (after.length === before.length && after.every((p, i) => p === before[i]));
+}
+
+/** The tree is one function definition over exactly [start, end), its body closed by a real `}`. */
+function isWholeFunction(tree: Tree, start: number, end: number): boolean {
+  const root = tree.rootNode;
+  const fn = root.firstChild;
+  if (root.childCount !== 1 || !fn || fn.type !== 'function_definition' || fn.startIndex !== start || fn.endIndex !== end) return false;
+  const close = fn.childForFieldName('body')?.lastChild;
+  return close?.type === '}' && !close.isMissing;
+}
