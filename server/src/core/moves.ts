@@ -132,12 +132,20 @@ function moveSpan(s: Span, move: (p: Position, edge: 'start' | 'end') => Positio
 /** A function's findings, after it moved as `own` says and the document's other functions as `moves` says. */
 export function moveFindings(findings: Finding[], own: FunctionMove, moves: DocumentMoves): Finding[] {
   return findings.map((f) => {
+    // Every text that quotes a line moves with it: the message, the related notes' messages and the fixes'
+    // titles ("Add spin_unlock(&l) before this goto out (line 11)").
     const message = moves.message(f.message);
-    const related = f.related.map((r) => (r.file ? r : moveRange(r, (p, edge) => moves.position(p, edge))));
-    if (own.identity && message === f.message && related.every((r, i) => r.line === f.related[i].line && r.column === f.related[i].column)) return f;
+    const related = f.related.map((r) => {
+      const text = moves.message(r.message);
+      const at = r.file ? r : moveRange(r, (p, edge) => moves.position(p, edge));
+      return text === r.message ? at : { ...at, message: text };
+    });
+    const titles = f.fixes?.map((x) => moves.message(x.title));
+    const sameTexts = message === f.message && (titles ?? []).every((t, i) => t === f.fixes![i].title);
+    if (own.identity && sameTexts && related.every((r, i) => r.line === f.related[i].line && r.column === f.related[i].column && r.message === f.related[i].message)) return f;
     return {
       ...moveRange(f, own.position), message, related,
-      ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, before: moveRange(x.before, own.position) })) } : {}),
+      ...(f.fixes ? { fixes: f.fixes.map((x, i) => ({ ...x, title: titles![i], before: moveRange(x.before, own.position) })) } : {}),
     };
   });
 }
