@@ -237,5 +237,23 @@ describe('incremental re-use', () => {
       assertAsFresh(checker, doc, edited);
       doc.dispose();
     });
+
+    it('interprets a caller again when a name it calls becomes a function of the file', async () => {
+      // caller() is unchanged, but its call of take() now has a summary (take() returns holding l): a result
+      // made while take() was not a function here (its definition misspelt, or hidden by a parse error) is
+      // stale. Found by the incremental-equals-scratch property on the kernel files.
+      const checker = await Checker.create();
+      const text = 'static DEFINE_SPINLOCK(l);\n\nstatic void takex(void)\n{\n\tspin_lock(&l);\n}\n\nvoid caller(void)\n{\n\ttake();\n}\n';
+      const doc = checker.open('appears.c', text);
+      const callerSummary = (r: ReturnType<typeof doc.analyze>) => JSON.stringify(r.functions.find((f) => f.name === 'caller')?.summary?.outcomes.map((o) => o.effects));
+      assert.equal(callerSummary(doc.analyze()), undefined);
+      const at = text.indexOf('takex') + 'take'.length;
+      doc.edit([{ start: at, end: at + 1, newText: '' }]);
+      const edited = doc.analyze();
+      assert.deepEqual(edited.functions.filter((f) => !f.cached).map((f) => f.name), ['take', 'caller']);
+      assert.equal(callerSummary(edited), JSON.stringify([[{ op: 'acquire', family: 'spin', identity: 'l' }]]), 'caller() returns holding l, as take() does');
+      assertAsFresh(checker, doc, edited);
+      doc.dispose();
+    });
   });
 });

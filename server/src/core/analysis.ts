@@ -63,6 +63,7 @@ export interface FunctionReport {
 
 /** The callees a result was made with: names, the contexts they were called in, and their summaries then. */
 interface MadeWith {
+  /** Every name called (calleeNames). */
   callees: string[];
   callContexts: Map<string, Set<string>>;
   /** In calleeSummariesOf order. */
@@ -91,6 +92,7 @@ interface CacheEntry {
   callContexts: Map<string, Set<string>>;
   /** The callee summaries this function was interpreted with, in calleeSummariesOf order. */
   calleeSummaries: (FunctionSummary | undefined)[];
+  /** Every name it calls (calleeNames). */
   callees: string[];
   findings: Finding[];
   summary: FunctionSummary | undefined;
@@ -205,8 +207,12 @@ export class FileAnalyzer {
       if (!cfg) cfgs.set(site, (cfg = buildCfg(site.node, site.name, site.params)));
       return cfg;
     };
-    /** The functions of this file a CFG calls. */
-    const sameFileCallees = (cfg: FunctionCfg): string[] => calledFunctions(cfg).filter((c) => byName.has(c));
+    /**
+     * Every name a CFG calls, whether a function of this file or not: a result is made with the summaries of
+     * all of them (undefined for the others), so that a name which becomes a function of the file (an edit
+     * ends the parse error that hid its definition) or stops being one makes its callers' results stale.
+     */
+    const calleeNames = (cfg: FunctionCfg): string[] => calledFunctions(cfg);
     /**
      * One interpretation of a function, entered with `entryFacts` (a caller's argument values) or without; the
      * contexts of its calls to summarised functions go to `callContexts`.
@@ -299,7 +305,7 @@ export class FileAnalyzer {
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(contextKey, summary);
       if (result.complete) {
-        const callees = sameFileCallees(cfg);
+        const callees = calleeNames(cfg);
         remember(this.contextSummaries, persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
       }
       return summary;
@@ -344,7 +350,7 @@ export class FileAnalyzer {
         };
       } else {
         const cfg = cfgOf(site);
-        const callees = sameFileCallees(cfg);
+        const callees = calleeNames(cfg);
         const callContexts = new Map<string, Set<string>>();
         const result = interpretSite(site, cfg, callContexts);
         const checked = result.complete
@@ -376,7 +382,7 @@ export class FileAnalyzer {
     }
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
-    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, sameFileCallees, calleeSummariesOf });
+    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeNames, calleeSummariesOf });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -391,10 +397,10 @@ export class FileAnalyzer {
     file: string; scope: string; sites: FunctionSite[]; entries: CacheEntry[]; reports: Map<FunctionSite, FunctionReport>;
     cfgOf: (s: FunctionSite) => FunctionCfg;
     interpretSite: (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>) => Interpretation;
-    sameFileCallees: (cfg: FunctionCfg) => string[];
+    calleeNames: (cfg: FunctionCfg) => string[];
     calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
   }): void {
-    const { file, sites, entries, reports, cfgOf, interpretSite, sameFileCallees, calleeSummariesOf } = run;
+    const { file, sites, entries, reports, cfgOf, interpretSite, calleeNames, calleeSummariesOf } = run;
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -435,7 +441,7 @@ export class FileAnalyzer {
       }
       if (!complete) continue; // keep the context-free findings
       report.findings = [...findings.values()];
-      const callees = sameFileCallees(cfg);
+      const callees = calleeNames(cfg);
       remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
   }
