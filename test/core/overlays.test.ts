@@ -73,6 +73,19 @@ describe('re-parsing only the edited function', () => {
     doc.dispose();
   });
 
+  it('re-parses the file when an edit opens a comment, which parsed alone would read as operators', () => {
+    // Parsed alone, `atomic_/*read(...)` is a division by a dereference, and the function looks whole; in the
+    // file, the comment runs on to the `*/` after b() and swallows both functions.
+    const text = 'static int a(struct mm_struct *mm)\n{\n\treturn atomic_read(&mm->users) == 0;\n}\n\n'
+      + 'static void b(void)\n{\n\tspin_lock(&l);\n}\n/* the end */\n';
+    const doc = checker.open('comment.c', text);
+    doc.analyze();
+    const typed = typeAfter(checker, doc, 'return atomic_', '/*');
+    assert.equal(typed.reparsed, 'file');
+    assert.deepEqual(typed.functions.map((f) => f.name), []);
+    doc.dispose();
+  });
+
   it('keeps the re-parsed functions in place while other functions are edited, and after a whole-file parse', () => {
     const text = ['a', 'b', 'c'].map((n) => `static void ${n}(void)\n{\n\tspin_lock(&l_${n});\n\tspin_unlock(&l_${n});\n}\n`).join('\n');
     const doc = checker.open('three.c', text);

@@ -160,6 +160,51 @@ export function* incrementalEqualsScratchCases(checker: Checker, seed: number, e
   }
 }
 
+/** What a user types, a keystroke (or a completed token) at a time: code, and what opens or closes a construct. */
+const KEYSTROKES = ['x', '_', '1', ' ', '\n', '\t', ';', ',', '(', ')', '{', '}', '"', '&', '/*', '*/', '// c', '#if 0\n', '#endif\n',
+  'spin_lock(&l);', 'goto out;', 'return 0;', 'if (!pmd) {'];
+
+/**
+ * Typing into the real kernel files as a user does: one keystroke or token at a time, mostly inside function
+ * bodies (such an edit re-parses only its function: parse/overlays.ts), sometimes deleting a few characters,
+ * sometimes leaving a block, a string, a comment or an `#if` open; every third text is also checked fresh and
+ * must give the same findings (line numbers in messages and fix titles included) and functions.
+ */
+export function* typingEqualsScratchCases(checker: Checker, seed: number, perFile: number): Generator<FuzzCase> {
+  const random = prng(seed);
+  const comparable = (r: CheckResult) => JSON.stringify({
+    findings: r.findings, functions: r.functions.map((f) => [f.name, f.startLine, f.endLine, f.parseProblems, f.complete]),
+  });
+  for (const name of KERNEL_FILES) {
+    const doc = checker.open(name, kernelText(name));
+    let functions = doc.analyze().functions;
+    for (let i = 0; i < perFile; i++) {
+      yield {
+        label: `${name} keystroke ${i} (seed ${seed})`,
+        run: () => {
+          const text = doc.getText();
+          const lineStarts = [0];
+          for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+          // A line inside a function (nine times in ten), else anywhere; a column inside that line.
+          const f = functions.length > 0 && !random.chance(0.1) ? random.pick(functions) : undefined;
+          const row = f ? f.startLine + random.int(Math.max(1, f.endLine - f.startLine - 1)) : random.int(lineStarts.length);
+          const lineStart = lineStarts[Math.min(row, lineStarts.length - 1)];
+          const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
+          const at = lineStart + random.int(lineEnd - lineStart + 1);
+          const end = random.chance(0.15) ? Math.min(text.length, at + 1 + random.int(8)) : at;
+          doc.edit([{ start: at, end, newText: random.chance(0.1) ? '' : random.pick(KEYSTROKES) }]);
+          const result = doc.analyze();
+          functions = result.functions;
+          if (i % 3 === 2) {
+            assert.equal(comparable(result), comparable(checker.check({ file: name, text: doc.getText() })), `${name} keystroke ${i}: incremental differs from scratch`);
+          }
+        },
+      };
+    }
+    doc.dispose();
+  }
+}
+
 /** Texts at least this long are only checked one-shot: typing them in costs the same again and adds nothing. */
 const LONGEST_EDIT = 300_000;
 

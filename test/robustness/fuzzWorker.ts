@@ -2,7 +2,7 @@
 // end, so the test thread can name the case that threw or never finished.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Checker } from '../../server/src/core';
-import { cHostileCases, cMutationCases, incrementalEqualsScratchCases } from './cCases';
+import { cHostileCases, cMutationCases, incrementalEqualsScratchCases, typingEqualsScratchCases } from './cCases';
 import { patchHostileCases, patchMutationCases } from './patchCases';
 import type { FuzzCase, FuzzPlan, WorkerInput, WorkerMessage } from './plans';
 import { simRandomCases, simScenarioCases } from './simCases';
@@ -14,6 +14,8 @@ async function casesFor(plan: FuzzPlan): Promise<Iterable<FuzzCase>> {
     case 'c-incremental-equals-scratch':
       // No time limit here: a run cut short by the clock legitimately differs from one that was not.
       return incrementalEqualsScratchCases(await Checker.create(), plan.seed, plan.edits, plan.sliceLines);
+    case 'c-typing-equals-scratch':
+      return typingEqualsScratchCases(await Checker.create(), plan.seed, plan.perFile);
     case 'c-hostile':
       return cHostileCases(await Checker.create({ timeLimitMs: plan.timeLimitMs }), plan.only);
     case 'patch-mutations':

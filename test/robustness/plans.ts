@@ -7,6 +7,8 @@ export type FuzzPlan =
   | { suite: 'c-mutations'; seed: number; perFile: number; timeLimitMs: number }
   /** Incremental analysis after random edits must equal a from-scratch analysis of the same text. */
   | { suite: 'c-incremental-equals-scratch'; seed: number; edits: number; sliceLines: number }
+  /** Keystrokes typed into the real kernel files, mostly inside function bodies; every third text checked fresh. */
+  | { suite: 'c-typing-equals-scratch'; seed: number; perFile: number }
   /** Hand-made hostile C texts (huge, NUL bytes, invalid UTF-8, …), one-shot and as an edit. */
   | { suite: 'c-hostile'; timeLimitMs: number; only?: string[] }
   /** Mutations of the real patch mails (truncation, flips, corrupted hunk headers, invalid UTF-8) as series. */

@@ -92,7 +92,12 @@ export class CDocument {
       reparsed = 'function';
       if (!this.tree || !this.changed || !this.overlays.reparse(this.tree, this.changed)) {
         reparsed = 'file';
-        const next = this.parser.parser.parse(this.read, this.tree ?? undefined);
+        // From scratch unless the text is long: tree-sitter's incremental parse of a file with parse errors (all
+        // kernel files have some) may recover from them otherwise than a fresh parse (tree-sitter/tree-sitter#1444,
+        // #1645), and then the editor would not say what `mm-review check` says. Fresh costs 15 ms for
+        // khugepaged.c, and is needed only for edits outside a function body or that change where one ends.
+        const old = this.text.length > FRESH_PARSE_MAX_CHARS ? this.tree ?? undefined : undefined;
+        const next = this.parser.parser.parse(this.read, old);
         if (!next) throw new Error(`tree-sitter could not parse ${this.file}`);
         this.tree?.delete();
         this.tree = next;
@@ -127,6 +132,9 @@ export class CDocument {
  * UTF-16 code units), so a read must stay below that.
  */
 const READ_CHUNK = 4096;
+
+/** Texts up to this long are re-parsed from scratch when the edited function cannot be re-parsed alone. */
+const FRESH_PARSE_MAX_CHARS = 512 * 1024;
 
 /** `range` (in the text before edit `e`) and what `e` replaced, as one range of the text after it. */
 function widen(range: TextRange | undefined, e: TextEdit): TextRange {

@@ -50,8 +50,11 @@ export class FunctionOverlays {
     const range = { startIndex: fn.startIndex, endIndex: fn.endIndex, startPosition: fn.startPosition, endPosition: fn.endPosition };
     // Its parse errors before the edit (the trees were only tree.edit()ed since: the nodes are the old ones).
     const problemsBefore = problems(fn);
-    const tree = this.parser.parse(this.read, old, { includedRanges: [range] });
-    if (!tree || !isWholeFunction(tree, range.startIndex, range.endIndex) || !sameOrNoProblems(tree.rootNode.firstChild!, problemsBefore)) {
+    // Incrementally only from an error-free tree: where error recovery ran, an incremental parse may recover
+    // otherwise than a fresh one (tree-sitter/tree-sitter#1444, #1645), and the editor must say what the CLI says.
+    const tree = this.parser.parse(this.read, problemsBefore.length === 0 ? old : undefined, { includedRanges: [range] });
+    if (!tree || !isWholeFunction(tree, range.startIndex, range.endIndex) || !sameOrNoProblems(tree.rootNode.firstChild!, problemsBefore)
+      || opensComment(tree.rootNode.firstChild!.text)) {
       tree?.delete();
       return false;
     }
@@ -128,6 +131,17 @@ function problems(n: Node): string[] {
 function sameOrNoProblems(fn: Node, before: string[]): boolean {
   const after = problems(fn);
   return after.length === 0 || (after.length === before.length && after.every((p, i) => p === before[i]));
+}
+
+/**
+ * Whether `text` leaves a block comment open. Parsed alone, the lexer cannot find its end inside the range and
+ * reads `/` and `*` as operators instead (`return atomic_/*read(&mm->mm_users) == 0;` is then a division),
+ * where the whole file's parse runs the comment on to the next `*\/`, over the function's end.
+ */
+function opensComment(text: string): boolean {
+  const lexemes = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|\/\*/g;
+  for (let m = lexemes.exec(text); m; m = lexemes.exec(text)) if (m[0] === '/*') return true;
+  return false;
 }
 
 /** The tree is one function definition over exactly [start, end), its body closed by a real `}`. */
