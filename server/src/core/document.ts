@@ -45,8 +45,11 @@ export class CDocument {
   /** What the edits since the last parse replaced, in the current text (undefined: nothing, or unknown). */
   private changed: TextRange | undefined;
   private readonly analyzer: FileAnalyzer;
-  /** The parser reads the current text through this, and so do the trees' nodes (node.text) after edits. */
-  private readonly read = (index: number): string => this.text.slice(index, index + READ_CHUNK);
+  /**
+   * The parser reads the current text through this, and so do the trees' nodes (node.text) after edits. The
+   * rest of the text from `index`, as web-tree-sitter's own parse(string) does: it copies what fits its buffer.
+   */
+  private readonly read = (index: number): string => this.text.slice(index);
 
   constructor(private readonly parser: CParser, readonly file: string, private text: string, options: AnalysisOptions = {}) {
     this.analyzer = new FileAnalyzer(parser, options);
@@ -126,12 +129,6 @@ export class CDocument {
     this.overlays.clear();
   }
 }
-
-/**
- * Characters handed to tree-sitter per read. web-tree-sitter copies each read into a 10 KiB buffer (5,119
- * UTF-16 code units), so a read must stay below that.
- */
-const READ_CHUNK = 4096;
 
 /** Texts up to this long are re-parsed from scratch when the edited function cannot be re-parsed alone. */
 const FRESH_PARSE_MAX_CHARS = 512 * 1024;
