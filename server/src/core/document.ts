@@ -1,11 +1,11 @@
-// A C document kept parsed between edits: each edit is applied to the text and to the previous syntax tree
-// (tree.edit), and the next parse reuses the unchanged parts of the old tree (incremental parsing). The
-// FileAnalyzer then interprets only the functions whose text changed. web-tree-sitter indexes JavaScript
-// strings in UTF-16 code units, like LSP positions, so offsets need no conversion.
+// A C document kept parsed between edits: each edit is applied to the text and to the syntax trees
+// (tree.edit), and the FileAnalyzer then interprets only the functions whose text changed. web-tree-sitter
+// indexes JavaScript strings in UTF-16 code units, like LSP positions, so offsets need no conversion.
 //
 // An edit inside one function's body re-parses that function alone (FunctionOverlays): tree-sitter never
 // reuses a subtree holding an ERROR or MISSING node, and the kernel idioms put a few dozen of them in each
-// file, so re-parsing the whole file costs 1.5–2 ms even when nothing changed (bench/parseFloor.ts).
+// file, so an incremental re-parse of the whole file costs 1.5–2 ms even when nothing changed
+// (bench/parseFloor.ts). Any other edit re-parses the file, from scratch (see analyze()).
 import { Edit, type Point, type Tree } from 'web-tree-sitter';
 import { FunctionOverlays, type TextRange } from './parse/overlays';
 import { FileAnalyzer, type AnalysisOptions, type FunctionReport } from './analysis';

@@ -136,7 +136,7 @@ export function moveFindings(findings: Finding[], own: FunctionMove, moves: Docu
     // titles ("Add spin_unlock(&l) before this goto out (line 11)").
     const message = moves.message(f.message);
     const related = f.related.map((r) => {
-      const text = moves.message(r.message);
+      const text = r.file ? r.message : moves.message(r.message); // a note in another file quotes its lines
       const at = r.file ? r : moveRange(r, (p, edge) => moves.position(p, edge));
       return text === r.message ? at : { ...at, message: text };
     });

@@ -9,10 +9,12 @@
 // How: the edited function is parsed alone, with the parser's included ranges set to its extent in the whole
 // text, so its nodes have their positions in the document. At the top level C is context-free (tree-sitter-c
 // keeps no typedef table), and every function of the three kernel files parses alone into the same subtree as
-// in the whole file, error nodes included (measured: 134 of 134). The result is used only when it is one whole
-// function with its closing brace: an edit that closes the body early or leaves a block open changes where
-// the functions after it end, which only a whole-file parse can say, so that edit gets one (and the overlays
-// are dropped). The whole-file tree is kept, tree.edit()ed, for the rest of the file and for that next parse.
+// in the whole file, error nodes included (measured: 134 of 134; a test keeps it so). The result is used only
+// when it is one whole function with its real closing brace, without parse errors other than those it had
+// (problems()) and without a block comment left open (opensComment()): an edit that closes the body early, or
+// leaves a block, an `#if` or a comment open, changes where the functions after it end, which only a whole-file
+// parse can say, so that edit gets one (and the overlays are dropped). The whole-file tree is kept,
+// tree.edit()ed, for the rest of the file.
 import type { Edit, Node, Parser, ParseCallback, Tree } from 'web-tree-sitter';
 
 export interface TextRange {
