@@ -86,6 +86,24 @@ describe('re-parsing only the edited function', () => {
     doc.dispose();
   });
 
+  it('parses nothing for an edit inside a comment that stays one comment', () => {
+    const text = '/**\n * a() - takes and drops l.\n */\nstatic void a(void)\n{\n\t/* the lock */\n\tspin_lock(&l); // held\n\tspin_unlock(&l);\n}\n\n'
+      + 'static void b(void)\n{\n\tspin_lock(&l);\n}\n';
+    const doc = checker.open('comments.c', text);
+    doc.analyze();
+    const steps: [string, string, string][] = [
+      [' * a()', ' and more words', 'none'], // a kernel-doc comment between functions
+      ['/* the', ' whole', 'none'], // a block comment in a body
+      ['// he', 'x', 'none'], // a line comment
+      ['/* the', ' */ x = 1; /*', 'function'], // closes the comment: code now
+      ['// hexld', '\n\tspin_lock(&m);', 'function'], // after the line comment: code
+      [' * a()', '*/', 'file'], // closes the kernel-doc comment early
+    ];
+    const paths = steps.map(([at, insert]) => typeAfter(checker, doc, at, insert).reparsed);
+    assert.deepEqual(paths, steps.map(([, , path]) => path));
+    doc.dispose();
+  });
+
   it('keeps the re-parsed functions in place while other functions are edited, and after a whole-file parse', () => {
     const text = ['a', 'b', 'c'].map((n) => `static void ${n}(void)\n{\n\tspin_lock(&l_${n});\n\tspin_unlock(&l_${n});\n}\n`).join('\n');
     const doc = checker.open('three.c', text);

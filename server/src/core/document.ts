@@ -27,7 +27,7 @@ export interface CheckResult {
   parseMs: number;
   /**
    * What this run parsed: the whole file, only the function an edit was inside (parse/overlays.ts), or
-   * nothing (no edit since the last run).
+   * nothing (no edit since the last run, or edits inside one comment that stayed one comment).
    */
   reparsed: 'file' | 'function' | 'none';
   analyzeMs: number;
@@ -91,6 +91,10 @@ export class CDocument {
   analyze(): CheckResult {
     const t0 = performance.now();
     let reparsed: CheckResult['reparsed'] = 'none';
+    if (this.dirty && this.tree && this.changed && this.overlays.onlyInsideComment(this.tree, this.changed, this.text)) {
+      this.dirty = false; // the edited trees stand as they are
+      this.changed = undefined;
+    }
     if (this.dirty || !this.tree) {
       reparsed = 'function';
       if (!this.tree || !this.changed || !this.overlays.reparse(this.tree, this.changed)) {

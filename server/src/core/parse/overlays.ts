@@ -69,6 +69,17 @@ export class FunctionOverlays {
     return true;
   }
 
+  /**
+   * Whether all of `changed` lies inside one comment that is still one comment: then no token changed, and the
+   * trees as tree.edit() left them are what a parse would give (a kernel-doc comment edited needs no parse).
+   */
+  onlyInsideComment(whole: Tree, changed: TextRange, text: string): boolean {
+    const tree = this.trees.find((t) => holds(t.rootNode.firstChild, changed)) ?? whole;
+    const n = tree.rootNode.descendantForIndex(changed.start, changed.end);
+    if (n?.type !== 'comment' || changed.start < n.startIndex + 2 || changed.end > n.endIndex - (text.startsWith('/*', n.startIndex) ? 2 : 0)) return false;
+    return ONE_COMMENT.test(text.slice(n.startIndex, n.endIndex));
+  }
+
   /** The re-parsed function definitions, by where they start: they stand for the whole-file tree's ones. */
   functions(): Map<number, Node> {
     const out = new Map<number, Node>();
@@ -84,6 +95,9 @@ export class FunctionOverlays {
     this.trees = [];
   }
 }
+
+/** One block comment (no `*\/` before its end), or one line comment (no line break, no continuation `\`). */
+const ONE_COMMENT = /^(?:\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*[^\\\n]|\/\/)$/;
 
 /** Whether `changed` lies inside the braces of function definition `fn`'s body. */
 function holds(fn: Node | null, changed: TextRange): fn is Node {
