@@ -185,7 +185,7 @@ function describeFunction(fn: Node): FunctionSite | null {
     params,
     node: fn,
     contract: { ...annotations(header), returns: returnShape(fn, declarator!) },
-    parseProblems: body && !tooDeep ? countProblems(body) : 0,
+    parseProblems: body && !tooDeep ? problemNodes(body).length : 0,
     tooDeep,
   };
 }
@@ -217,21 +217,29 @@ function returnShape(fn: Node, declarator: Node): FunctionContract['returns'] {
   return 'int';
 }
 
-function countProblems(n: Node): number {
-  if (!n.hasError) return 0;
-  let count = 0;
+/**
+ * The ERROR and MISSING nodes under `n` (not `n` itself), in document order; only subtrees holding one are
+ * walked, and iteratively: error recovery can nest deeply.
+ */
+export function problemNodes(n: Node): Node[] {
+  const out: Node[] = [];
+  if (!n.hasError) return out;
   const cursor = n.walk();
-  const visit = (): void => {
-    do {
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    for (let depth = 1; ;) {
       const node = cursor.currentNode;
-      if (node.isError || node.isMissing) count++;
+      if (node.isError || node.isMissing) out.push(node);
       if (node.hasError && cursor.gotoFirstChild()) {
-        visit();
-        cursor.gotoParent();
+        depth++;
+        continue;
       }
-    } while (cursor.gotoNextSibling());
-  };
-  if (cursor.gotoFirstChild()) visit();
-  cursor.delete();
-  return count;
+      while (!cursor.gotoNextSibling()) {
+        cursor.gotoParent();
+        if (--depth === 0) return out;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

@@ -64,5 +64,17 @@ function scanLayout(text: string, origins?: number[]): string {
   return out.join('');
 }
 
+/**
+ * The comments of C text, in order (read with the same pieces as the layout), and whether each is closed: a
+ * block comment by its `*\/`, a line comment unless a `\` at its end continues it onto the next line.
+ */
+export function* commentsIn(text: string): Generator<{ start: number; text: string; closed: boolean }> {
+  const piece = new RegExp(PIECE); // its own lastIndex: scanLayout's stays as it is
+  for (let m = piece.exec(text); m !== null && m[0].length > 0; m = piece.exec(text)) {
+    if (m[3] !== undefined) yield { start: m.index, text: m[3], closed: m[3].length >= 4 && m[3].endsWith('*/') };
+    else if (m[4] !== undefined) yield { start: m.index, text: m[4], closed: !m[4].endsWith('\\') };
+  }
+}
+
 /** Characters that are a C token by themselves: blanks next to them separate nothing. */
 const ALONE = new Set(['(', ')', '{', '}', '[', ']', ';', ',']);

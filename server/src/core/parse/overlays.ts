@@ -16,6 +16,8 @@
 // parse can say, so that edit gets one (and the overlays are dropped). The whole-file tree is kept,
 // tree.edit()ed, for the rest of the file.
 import type { Edit, Node, Parser, ParseCallback, Tree } from 'web-tree-sitter';
+import { problemNodes } from './functions';
+import { commentsIn } from './layout';
 
 export interface TextRange {
   start: number;
@@ -77,7 +79,9 @@ export class FunctionOverlays {
     const tree = this.trees.find((t) => holds(t.rootNode.firstChild, changed)) ?? whole;
     const n = tree.rootNode.descendantForIndex(changed.start, changed.end);
     if (n?.type !== 'comment' || changed.start < n.startIndex + 2 || changed.end > n.endIndex - (text.startsWith('/*', n.startIndex) ? 2 : 0)) return false;
-    return ONE_COMMENT.test(text.slice(n.startIndex, n.endIndex));
+    const comment = text.slice(n.startIndex, n.endIndex);
+    const [only, ...more] = commentsIn(comment);
+    return more.length === 0 && only?.start === 0 && only.text === comment && only.closed;
   }
 
   /** The re-parsed function definitions, by where they start: they stand for the whole-file tree's ones. */
@@ -95,9 +99,6 @@ export class FunctionOverlays {
     this.trees = [];
   }
 }
-
-/** One block comment (no `*\/` before its end), or one line comment (no line break, no continuation `\`). */
-const ONE_COMMENT = /^(?:\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*[^\\\n]|\/\/)$/;
 
 /** Whether `changed` lies inside the braces of function definition `fn`'s body. */
 function holds(fn: Node | null, changed: TextRange): fn is Node {
@@ -123,30 +124,12 @@ function enclosingFunction(whole: Tree, changed: TextRange): Node | null {
  * which the edit did not touch).
  */
 function problems(n: Node): string[] {
-  const out: string[] = [];
-  if (!n.hasError) return out;
-  const cursor = n.walk();
-  try {
-    for (let depth = 0; ;) {
-      const node = cursor.currentNode;
-      if (node.isError || node.isMissing) out.push(node.isMissing ? `MISSING ${node.type}` : `ERROR ${node.text}`);
-      if (node.hasError && !node.isError && cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      while (!cursor.gotoNextSibling()) {
-        if (depth === 0 || !cursor.gotoParent()) return out;
-        depth--;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
+  return problemNodes(n).map((p) => (p.isMissing ? `MISSING ${p.type}` : `ERROR ${p.text}`));
 }
 
 function sameOrNoProblems(fn: Node, before: string[]): boolean {
   const after = problems(fn);
-  return after.length === 0 || (after.length === before.length && after.every((p, i) => p === before[i]));
+  return after.length === 0 || after.join('\n') === before.join('\n');
 }
 
 /**
@@ -155,8 +138,7 @@ function sameOrNoProblems(fn: Node, before: string[]): boolean {
  * where the whole file's parse runs the comment on to the next `*\/`, over the function's end.
  */
 function opensComment(text: string): boolean {
-  const lexemes = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|\/\*/g;
-  for (let m = lexemes.exec(text); m; m = lexemes.exec(text)) if (m[0] === '/*') return true;
+  for (const c of commentsIn(text)) if (!c.closed && c.text.startsWith('/*')) return true;
   return false;
 }
 
