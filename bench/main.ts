@@ -40,7 +40,7 @@ export interface BenchResult {
   coldStart: ColdStart | null;
   kernelFiles: KernelFileCheck[] | null;
   incremental: IncrementalResult[] | null;
-  /** Re-parse with no edit: the floor under every re-check of a kernel file (bench/parseFloor.ts). */
+  /** Re-parse with no edit: the floor under a whole-file re-parse of a kernel file (bench/parseFloor.ts). */
   parseFloor: ParseFloor[] | null;
   series: SeriesResult | null;
   server: SeriesInServer | null;

@@ -45,7 +45,7 @@ export function renderTable(r: BenchResult): string {
     }
   }
   if (r.parseFloor) {
-    out.push('', 'Re-parse with the previous tree and no edit at all: the floor under every re-check (subtrees holding ERROR/MISSING nodes are re-parsed each time)',
+    out.push('', 'Re-parse with the previous tree and no edit at all: the floor under a whole-file re-parse (subtrees holding ERROR/MISSING nodes are re-parsed each time)',
       table(['file', 'top-level items', 'with parse errors', 'full parse', 're-parse, no edit', 'clean C, same size: full', 're-parse, no edit', 'ratio'],
         r.parseFloor.map((f) => [f.file, f.topLevelItems, f.itemsWithErrors, ms(f.fullParseMs), ms(f.reparseMs), ms(f.clean.fullParseMs), ms(f.clean.reparseMs),
           x(Math.round((f.reparseMs / f.clean.reparseMs) * 10) / 10)])));

@@ -45,7 +45,7 @@ export class FunctionOverlays {
    * function or its new text does not parse as one whole function: the caller re-parses the file.
    */
   reparse(whole: Tree, changed: TextRange): boolean {
-    const index = this.trees.findIndex((t) => holds(t.rootNode.firstChild, changed));
+    const index = this.holding(changed);
     const old = index >= 0 ? this.trees[index] : undefined;
     const fn = old ? old.rootNode.firstChild : enclosingFunction(whole, changed);
     if (!fn) return false;
@@ -76,12 +76,17 @@ export class FunctionOverlays {
    * trees as tree.edit() left them are what a parse would give (a kernel-doc comment edited needs no parse).
    */
   onlyInsideComment(whole: Tree, changed: TextRange, text: string): boolean {
-    const tree = this.trees.find((t) => holds(t.rootNode.firstChild, changed)) ?? whole;
+    const tree = this.trees[this.holding(changed)] ?? whole;
     const n = tree.rootNode.descendantForIndex(changed.start, changed.end);
     if (n?.type !== 'comment' || changed.start < n.startIndex + 2 || changed.end > n.endIndex - (text.startsWith('/*', n.startIndex) ? 2 : 0)) return false;
     const comment = text.slice(n.startIndex, n.endIndex);
     const [only, ...more] = commentsIn(comment);
     return more.length === 0 && only?.start === 0 && only.text === comment && only.closed;
+  }
+
+  /** The index of the overlay whose function's body holds `changed`, or -1. */
+  private holding(changed: TextRange): number {
+    return this.trees.findIndex((t) => holds(t.rootNode.firstChild, changed));
   }
 
   /** The re-parsed function definitions, by where they start: they stand for the whole-file tree's ones. */
