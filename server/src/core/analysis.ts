@@ -63,7 +63,11 @@ export interface FunctionReport {
 
 /** The callees a result was made with: names, the contexts they were called in, and their summaries then. */
 interface MadeWith {
-  /** Every name called (calleeNames). */
+  /**
+   * Every name called (calledFunctions), whether a function of this file or not: a result is made with the
+   * summaries of all of them (undefined for the others), so that a name which becomes a function of the file
+   * (an edit ends the parse error that hid its definition) or stops being one makes the result stale.
+   */
   callees: string[];
   callContexts: Map<string, Set<string>>;
   /** In calleeSummariesOf order. */
@@ -92,7 +96,7 @@ interface CacheEntry {
   callContexts: Map<string, Set<string>>;
   /** The callee summaries this function was interpreted with, in calleeSummariesOf order. */
   calleeSummaries: (FunctionSummary | undefined)[];
-  /** Every name it calls (calleeNames). */
+  /** Every name it calls (MadeWith.callees). */
   callees: string[];
   findings: Finding[];
   summary: FunctionSummary | undefined;
@@ -208,12 +212,6 @@ export class FileAnalyzer {
       return cfg;
     };
     /**
-     * Every name a CFG calls, whether a function of this file or not: a result is made with the summaries of
-     * all of them (undefined for the others), so that a name which becomes a function of the file (an edit
-     * ends the parse error that hid its definition) or stops being one makes its callers' results stale.
-     */
-    const calleeNames = (cfg: FunctionCfg): string[] => calledFunctions(cfg);
-    /**
      * One interpretation of a function, entered with `entryFacts` (a caller's argument values) or without; the
      * contexts of its calls to summarised functions go to `callContexts`.
      */
@@ -305,7 +303,7 @@ export class FileAnalyzer {
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(contextKey, summary);
       if (result.complete) {
-        const callees = calleeNames(cfg);
+        const callees = calledFunctions(cfg);
         remember(this.contextSummaries, persistentKey, { summary, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
       }
       return summary;
@@ -350,7 +348,7 @@ export class FileAnalyzer {
         };
       } else {
         const cfg = cfgOf(site);
-        const callees = calleeNames(cfg);
+        const callees = calledFunctions(cfg);
         const callContexts = new Map<string, Set<string>>();
         const result = interpretSite(site, cfg, callContexts);
         const checked = result.complete
@@ -382,7 +380,7 @@ export class FileAnalyzer {
     }
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
-    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeNames, calleeSummariesOf });
+    this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeSummariesOf });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -397,10 +395,9 @@ export class FileAnalyzer {
     file: string; scope: string; sites: FunctionSite[]; entries: CacheEntry[]; reports: Map<FunctionSite, FunctionReport>;
     cfgOf: (s: FunctionSite) => FunctionCfg;
     interpretSite: (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>) => Interpretation;
-    calleeNames: (cfg: FunctionCfg) => string[];
     calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
   }): void {
-    const { file, sites, entries, reports, cfgOf, interpretSite, calleeNames, calleeSummariesOf } = run;
+    const { file, sites, entries, reports, cfgOf, interpretSite, calleeSummariesOf } = run;
     const contexts = new Map<string, Set<string>>();
     for (const e of entries) {
       for (const [callee, set] of e.callContexts) {
@@ -441,7 +438,7 @@ export class FileAnalyzer {
       }
       if (!complete) continue; // keep the context-free findings
       report.findings = [...findings.values()];
-      const callees = calleeNames(cfg);
+      const callees = calledFunctions(cfg);
       remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
   }
