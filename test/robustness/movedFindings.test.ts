@@ -1,7 +1,7 @@
 // When an edit moves a function without changing it, the per-function cache must move the line numbers
 // written in its findings' messages ("… goto out (line 19) → return (line 24)") and in the callee summaries
 // callers quote ("alloc_charge_folio() at line 1824") and in the titles of fixes ("… before this goto out
-// (line 21)"), not only the findings' positions. Found by the
+// (line 19)"), not only the findings' positions. Found by the
 // incremental-equals-scratch property (cAnalysis.test.ts compares everything but the numbers inside messages;
 // this test pins the numbers); fixed in the core (cad4520).
 import * as assert from 'node:assert/strict';
