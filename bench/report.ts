@@ -1,7 +1,7 @@
 // The human-readable table of `npm run bench` (the --json output carries the same figures).
 import type { BenchResult } from './main';
 
-function table(header: string[], rows: (string | number | null)[][]): string {
+export function table(header: string[], rows: (string | number | null)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '–' : String(c))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   return cells.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
