@@ -5,7 +5,9 @@
 // that finding or one of its notes is on a mutated line. Mutants a reviewer would not object to are listed in
 // bench/eval/equivalent-mutants.json with the kernel reason and left out of the score.
 //
-//   node out/bench/eval/mutants.js [--update] [--json] [--list missed|flagged|all]
+//   node out/bench/eval/mutants.js [--update] [--json] [--list missed|flagged|all] [--show ID]
+//
+// --show ID prints what the mutant changed, and the findings the mutant has that the original has not.
 //
 // The run fails when the score falls below the committed one (bench/baselines/eval-mutants.json).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
   const equivalent = JSON.parse(readFileSync(EQUIVALENT, 'utf8')) as Record<string, string>;
   const checker = await Checker.create();
   const parser = (await loadCParser()).parser;
+  if (argv.includes('--show')) return show(argv[argv.indexOf('--show') + 1], checker, parser);
   const results: MutantResult[] = [];
   const started = Date.now();
   for (const name of KERNEL_FILES) {
@@ -112,6 +115,29 @@ async function main(argv: string[]): Promise<number> {
       `${[...now].filter((id) => !before.missed.includes(id)).join('\n  ')}\n`);
     return 1;
   }
+  return 0;
+}
+
+/** The mutant's changed lines with their neighbours, and its new findings. */
+function show(id: string, checker: Checker, parser: Awaited<ReturnType<typeof loadCParser>>['parser']): number {
+  const name = id.split(':')[0];
+  const text = kernelText(name);
+  const m = mutantsOf(parser, name, text).find((x) => x.id === id);
+  if (!m) {
+    process.stderr.write(`eval:mutants: no mutant ${id}\n`);
+    return 2;
+  }
+  const [a, b] = [text.split('\n'), m.text.split('\n')];
+  const first = Math.min(...m.lines) - 4;
+  const last = Math.max(...m.lines) + 3;
+  for (let i = Math.max(0, first); i < Math.min(a.length, last); i++) {
+    process.stdout.write(a[i] === b[i] ? `  ${i + 1}\t${a[i]}\n` : `- ${i + 1}\t${a[i]}\n+ ${i + 1}\t${b[i]}\n`);
+  }
+  const before = new Set(checker.check({ file: name, text }).findings.map(findingKey));
+  for (const f of checker.check({ file: name, text: m.text }).findings.filter((x) => !before.has(findingKey(x)))) {
+    process.stdout.write(`${f.line}: ${f.severity} [${f.rule}] in ${f.function}: ${f.message}\n`);
+  }
+  process.stdout.write(`expected one of: ${m.expected.join(' ')}\n`);
   return 0;
 }
 
