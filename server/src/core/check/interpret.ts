@@ -380,13 +380,20 @@ class Interpreter {
           if (v && (v.truth !== undefined || v.eq !== undefined)) known.set(i, v);
         });
         e.args.forEach((a, i) => {
-          if (a.kind !== 'ident' || known.has(i)) return;
-          const v = isNamedConstant(a.name) ? literalValue(a) : st.facts.get(a.name);
+          if ((a.kind !== 'ident' && a.kind !== 'const') || known.has(i)) return;
+          // A literal (`false`, `0`) or named constant, or what the path knows of a variable.
+          const v = literalValue(a) ?? (a.kind === 'ident' ? st.facts.get(a.name) : undefined);
           if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
         });
         this.ctx.onSummaryCall?.(e.callee, known);
         const contextual = known.size > 0 ? this.ctx.summaryAt?.(e.callee, known) ?? summary : summary;
-        return contextual.outcomes.map((o) => ({ s: this.applySummary(o, e, st, outArgs), v: o.returns }));
+        // Only the outcomes this path's facts allow; each teaches the path what its callee's branches tested.
+        const allowed = contextual.outcomes.flatMap((o) => {
+          const assumed = assumeConditions(o, e, st);
+          return assumed ? [{ o, st: assumed }] : [];
+        });
+        const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
+        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs), v: o.returns }));
       });
     }
     return states.map((st) => ({ s: st, v: {} }));
@@ -702,6 +709,27 @@ export function lockIdentity(text: string): string {
     if (next === t) return t;
     t = next;
   }
+}
+
+/**
+ * The state with what the outcome's paths knew about the callee's parameters, written in the caller's
+ * argument texts; undefined when the state already knows otherwise (that outcome cannot happen here). An
+ * argument that is no plain name or field path (`&x`, `f(y)`) says nothing the caller could test.
+ */
+function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | undefined {
+  let out = s;
+  for (const [key, value] of o.conditions) {
+    const m = /^\$(\d+)(.*)$/.exec(key);
+    const arg = m && call.args[Number(m[1])];
+    if (!arg) continue;
+    const text = exprText(arg);
+    if (!/^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(text)) continue;
+    const target = text + m[2];
+    const known = out.facts.get(target);
+    if (known && compareValues(known, value) === false) return undefined;
+    out = setFact(out, target, { ...known, ...value });
+  }
+  return out;
 }
 
 /** Summary identities name parameters as $0, $1…: substitute the caller's argument texts. */

@@ -115,9 +115,19 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');
     const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released');
     const writesOut = (e: ExitState) => [...e.state.facts.keys()].some((k) => k.startsWith('*'));
-    const clash = kept.find((k) => released.some((r) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k)));
+    // Exits that took other branches on the state of objects the caller passed (`if (vma->anon_vma)`) are
+    // told apart by the caller's own knowledge of that state: the summary carries those conditions. A plain
+    // argument (an order, a flag) is not such a state: keeping the caller's lock for some orders and not
+    // others is the contract callers get wrong (Dev Jain's RFC 08/12 collapse_huge_page()).
+    const otherArguments = (a: ExitState, b: ExitState) => [...a.state.facts].some(([k, v]) => {
+      const w = b.state.facts.get(k);
+      const path = k.split(/->|\./);
+      return w !== undefined && path.length > 1 && input.params.includes(path[0]) && compareValues(v, w) === false;
+    });
+    const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k);
+    const clash = kept.find((k) => released.some((r) => alike(r, k)));
     if (!clash) continue;
-    const rel = released.find((r) => compareValues(r.value, clash.value) !== false && !writesOut(r))!;
+    const rel = released.find((r) => alike(r, clash))!;
     const lock = rel.state.locks.get(key)!;
     const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
     const ret = (v: Value) => v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');

@@ -4,7 +4,7 @@
 // no hard-coded list of function names.
 import type { LockFamily, LockMode } from '../model/api';
 import { FAMILIES } from '../model/api';
-import type { FunctionCfg } from '../cfg/types';
+import type { Expr, FunctionCfg } from '../cfg/types';
 import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import type { EntryRequirement } from './protocolTracker';
@@ -31,6 +31,13 @@ export interface SummaryOutcome {
   effects: SummaryEffect[];
   /** Values written through pointer parameters, by parameter index (`*mmap_locked = false`). */
   outParams: Map<number, Value>;
+  /**
+   * What this outcome's paths knew about the parameters, as `$0->vm_file` → value: the branches that chose
+   * its lock effects. A caller takes only the outcomes its own facts allow and learns these, so a second
+   * call that tests the same things takes the matching outcome (mm/mremap.c: take_rmap_locks() and
+   * drop_rmap_locks() both test vma->vm_file and vma->anon_vma).
+   */
+  conditions: [string, Value][];
 }
 
 export interface FunctionSummary {
@@ -50,9 +57,10 @@ const CALLEE_LOCAL_PT = new Set<PtFact>(['mapped', 'wholePmd', 'exitChecked']);
  * contract: the summary says what the function means to do (release them), so one leak in
  * vma_collapse_anon_folio() is reported there once instead of again in every caller up the chain.
  */
-export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, result: Interpretation,
+export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 'nodes'>, result: Interpretation,
   leaked: ReadonlySet<string> = new Set()): FunctionSummary | undefined {
   const { name, params, locals } = cfg;
+  const written = writtenPaths(cfg);
   if (!result.complete) return undefined;
   const outcomes: SummaryOutcome[] = [];
   for (const exit of result.exits) {
@@ -77,12 +85,15 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals'>, 
       .filter(([fact, r]) => !CALLEE_LOCAL_PT.has(fact) && !(fact === 'pmd' && r.value === 'hidden'))
       .map(([fact, r]): [PtFact, string] => [fact, r.value])
       .sort();
-    const outcome = { returns: exit.value, effects, outParams, pt };
-    // Exits that differ only in page-table facts are one outcome with the facts they agree on: the
-    // return value and lock effects are what callers branch on, and this keeps summaries small.
+    const conditions = parameterFacts(exit.state.facts, params, written);
+    const outcome = { returns: exit.value, effects, outParams, pt, conditions };
+    // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
+    // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
-    if (same) same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
-    else outcomes.push(outcome);
+    if (same) {
+      same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
+      same.conditions = same.conditions.filter(([k, v]) => conditions.some(([j, w]) => k === j && sameValue(v, w)));
+    } else outcomes.push(outcome);
   }
   const requires = [...(result.protocol?.entry.values() ?? [])];
   if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0) return undefined;
@@ -127,7 +138,47 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   const byEffects = new Map<string, SummaryOutcome>();
   for (const o of outcomes) {
     const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt);
-    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {} });
+    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, conditions: [] });
   }
   return [...byEffects.values()];
+}
+
+/**
+ * What the function may write: parameters (and field paths) it assigns, or passes by address. A fact about
+ * `vma->anon_vma` at an exit describes the caller's argument only when neither `vma` nor it is written.
+ */
+function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): Set<string> {
+  const assigned = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'assign') {
+      assigned.add(e.target.kind === 'ident' ? e.target.name : e.target.text.replace(/\s+/g, ''));
+      walk(e.value);
+    } else if (e.kind === 'update' && e.target.kind === 'ident') assigned.add(e.target.name);
+    else if (e.kind === 'unary') {
+      if (e.op === '&' && e.arg.kind === 'ident') assigned.add(e.arg.name); // a callee may write it
+      walk(e.arg);
+    } else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+    else if (e.kind === 'call') e.args.forEach(walk);
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+  };
+  for (const n of cfg.nodes) {
+    for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+    if (n.condition) walk(n.condition);
+  }
+  return assigned;
+}
+
+/** A parameter or a field path from one (`vma`, `vma->vm_file`, `cc->is_khugepaged`). */
+const FIELD_PATH = /^([A-Za-z_]\w*)((?:->|\.)[A-Za-z_]\w*)*$/;
+
+/** The exit's facts about parameters the function does not write, named $0, $1…, in a stable order. */
+function parameterFacts(facts: ReadonlyMap<string, Value>, params: string[], written: ReadonlySet<string>): [string, Value][] {
+  const out: [string, Value][] = [];
+  for (const [key, value] of facts) {
+    const m = FIELD_PATH.exec(key);
+    if (!m || !params.includes(m[1]) || (value.truth === undefined && value.eq === undefined)) continue;
+    if ([...written].some((w) => w === m[1] || key === w || key.startsWith(`${w}->`) || key.startsWith(`${w}.`))) continue;
+    out.push([`$${params.indexOf(m[1])}${key.slice(m[1].length)}`, value]);
+  }
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
 }
