@@ -86,7 +86,7 @@ class Interpreter {
   private statesVisited = 0;
 
   constructor(private readonly cfg: FunctionCfg, private readonly ctx: InterpretContext) {
-    this.tracked = collectTracking(cfg);
+    this.tracked = collectTracking(cfg, ctx.summaries);
     if (ctx.protocol) this.tracker = new ProtocolTracker(ctx.protocol);
   }
 
@@ -810,7 +810,7 @@ interface Tracking {
   predicates: Set<string>;
 }
 
-function collectTracking(cfg: FunctionCfg): Tracking {
+function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): Tracking {
   const counts = new Map<string, number>();
   const addPredicates = (e: Expr): void => {
     if (e.kind === 'unary' && e.op === '!') return addPredicates(e.arg);
@@ -838,6 +838,37 @@ function collectTracking(cfg: FunctionCfg): Tracking {
   }
   const returned = new Set(cfg.nodes.flatMap((n) => (n.returnValue?.kind === 'ident' ? [n.returnValue.name] : [])));
   // Out-parameters: `*mmap_locked = false` is how hpage_collapse_scan_pmd() tells its caller it dropped the lock.
-  const vars = new Set([...tested, ...cfg.params.map((p) => `*${p}`)]);
+  const vars = new Set([...tested, ...cfg.params.map((p) => `*${p}`), ...testedByCallees(cfg, summaries)]);
   return { vars, tested, returned, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)) };
+}
+
+/**
+ * What the callees' outcomes test about the arguments this function passes them: `ci` in
+ * `unlock_cluster_or_swap_info(si, ci)`, whose outcomes branch on `ci` (mm/swapfile.c). The path must
+ * remember those values (the result of `ci = lock_cluster_or_swap_info(si, offset)`) for the callee's
+ * outcomes to pair with them.
+ */
+function testedByCallees(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): string[] {
+  const out: string[] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === 'call') {
+      for (const o of summaries.get(e.callee)?.outcomes ?? []) {
+        for (const [key] of o.conditions) {
+          const m = /^\$(\d+)(.*)$/.exec(key);
+          const arg = m && e.args[Number(m[1])];
+          if (arg && (arg.kind === 'ident' || isLvalue(arg))) out.push(exprText(arg) + m[2]);
+        }
+      }
+      e.args.forEach(walk);
+    } else if (e.kind === 'assign') { walk(e.target); walk(e.value); }
+    else if (e.kind === 'unary') walk(e.arg);
+    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+  };
+  for (const n of cfg.nodes) {
+    for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+    if (n.condition) walk(n.condition);
+    if (n.returnValue) walk(n.returnValue);
+  }
+  return out;
 }

@@ -115,14 +115,16 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');
     const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released');
     const writesOut = (e: ExitState) => [...e.state.facts.keys()].some((k) => k.startsWith('*'));
-    // Exits that took other branches on the state of objects the caller passed (`if (vma->anon_vma)`) are
-    // told apart by the caller's own knowledge of that state: the summary carries those conditions. A plain
-    // argument (an order, a flag) is not such a state: keeping the caller's lock for some orders and not
-    // others is the contract callers get wrong (Dev Jain's RFC 08/12 collapse_huge_page()).
+    // Exits that took other branches on which object the caller passed (`if (ci)`) or on its state
+    // (`if (vma->anon_vma)`) are told apart by the caller's own knowledge of them: the summary carries those
+    // conditions. A value the caller passes for another purpose (an order) is not: keeping the caller's lock
+    // for some orders and not others is the contract callers got wrong in Dev Jain's RFC 08/12
+    // collapse_huge_page(); only NULL-or-not counts for a plain argument.
     const otherArguments = (a: ExitState, b: ExitState) => [...a.state.facts].some(([k, v]) => {
       const w = b.state.facts.get(k);
       const path = k.split(/->|\./);
-      return w !== undefined && path.length > 1 && input.params.includes(path[0]) && compareValues(v, w) === false;
+      if (w === undefined || !input.params.includes(path[0])) return false;
+      return path.length > 1 ? compareValues(v, w) === false : v.truth !== undefined && w.truth !== undefined && v.truth !== w.truth;
     });
     const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k);
     const clash = kept.find((k) => released.some((r) => alike(r, k)));
