@@ -52,7 +52,8 @@ function checkKernel(version: string): KernelRun {
   const tree = linuxSource(version);
   const files = readdirSync(join(tree, 'mm')).filter((f) => f.endsWith('.c')).sort().map((f) => join('mm', f));
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI_JS, 'check', '--format', 'json', ...files],
+  // As a user with the kernel tree at hand runs it: the tree's Makefile gives the kernel version.
+  const run = spawnSync(process.execPath, [CLI_JS, 'check', '--format', 'json', '--kernel-tree', '.', ...files],
     { cwd: tree, maxBuffer: 1 << 30, encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`mm-review check exited ${run.status}: ${run.stderr}`);
   const findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;

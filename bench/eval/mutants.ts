@@ -76,12 +76,15 @@ function score(results: MutantResult[]): Score {
 async function main(argv: string[]): Promise<number> {
   requireCorpus();
   const equivalent = JSON.parse(readFileSync(EQUIVALENT, 'utf8')) as Record<string, string>;
-  const checker = await Checker.create();
   const parser = (await loadCParser()).parser;
-  if (argv.includes('--show')) return show(argv[argv.indexOf('--show') + 1], checker, parser);
+  if (argv.includes('--show')) {
+    const id = argv[argv.indexOf('--show') + 1];
+    return show(id, await checkerFor(id.split(':')[0]), parser);
+  }
   const results: MutantResult[] = [];
   const started = Date.now();
   for (const name of KERNEL_FILES) {
+    const checker = await checkerFor(name);
     const text = kernelText(name);
     const original = checker.check({ file: name, text }).findings;
     for (const m of mutantsOf(parser, name, text)) results.push(judge(m, original, checker.check({ file: name, text: m.text }).findings, equivalent));
@@ -116,6 +119,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** A checker told the kernel version, as a user checking a file of a known kernel does (--kernel-version). */
+function checkerFor(corpusFile: string): Promise<Checker> {
+  return Checker.create({ kernelVersion: /-v(\d+\.\d+(?:\.\d+)?)\.c$/.exec(corpusFile)?.[1] });
 }
 
 /** The mutant's changed lines with their neighbours, and its new findings. */

@@ -2,7 +2,7 @@
 // Exit status: 0 without error-level findings, 1 with, 2 when the input cannot be used (the message says why).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { Checker, PATCH_EXTENSIONS, PROTOCOL_VARIANTS, compareFindings, type Finding, type ProtocolVariant, type SeriesCheckResult } from './core';
+import { Checker, PATCH_EXTENSIONS, PROTOCOL_VARIANTS, parseKernelVersion, versionFromMakefile, compareFindings, type Finding, type ProtocolVariant, type SeriesCheckResult } from './core';
 import { formatJson, formatSarif, formatText, type OutputFormat } from './cli/format';
 import { report } from './cli/report';
 import { SIMULATE_USAGE, SimulateUsageError, simulateCommand } from './cli/simulate';
@@ -11,7 +11,7 @@ const VERSION = '0.1.0';
 const C_EXTENSIONS = new Set(['.c', '.h']);
 
 const USAGE = `usage: mm-review check [--format text|json|sarif] [--base [REPO/PATH=]FILE]... [--kernel-tree DIR]
-                       [--protocol auto|mainline|proposed-mthp|merged-mthp] PATH...
+                       [--protocol auto|mainline|proposed-mthp|merged-mthp] [--kernel-version X.Y] PATH...
 
 Checks kernel C files (directories are searched for .c and .h files) and patch series (.patch, .diff, .mbx,
 .mbox, .eml: all patch files given form one series, in k/N order) against the khugepaged collapse locking
@@ -21,6 +21,8 @@ protocol and prints the findings; patch findings are reported on the patch files
   --base PATH=FILE       the same for the repository path PATH (repeatable)
   --kernel-tree DIR      a kernel tree: its git objects give exact pre-images (index lines), its files bases
   --protocol VARIANT     the collapse protocol to check against (default auto: chosen per file from its text)
+  --kernel-version X.Y   the kernel the code is of (default: the Makefile of --kernel-tree); decides the
+                         version-dependent rules, which otherwise apply as warnings that say so
 
 Exit status: 0 no error-level finding, 1 error-level findings, 2 unusable input.`;
 
@@ -32,6 +34,7 @@ interface CheckArgs {
   baseFiles: Map<string, string>;
   kernelTree?: string;
   protocolVariant: ProtocolVariant | 'auto';
+  kernelVersion?: string;
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
@@ -68,6 +71,11 @@ function parseCheckArgs(argv: string[]): CheckArgs {
         throw new UsageError(`--protocol: unknown variant '${v}' (auto, ${PROTOCOL_VARIANTS.join(', ')})`);
       }
       args.protocolVariant = v as ProtocolVariant | 'auto';
+    } else if (flag === '--kernel-version') {
+      const [v, next] = value(a, i);
+      i = next;
+      if (!parseKernelVersion(v)) throw new UsageError(`--kernel-version: '${v}' is not a kernel version such as 6.12`);
+      args.kernelVersion = v;
     } else if (a.startsWith('-')) {
       throw new UsageError(`unknown option '${a}'`);
     } else {
@@ -75,6 +83,9 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     }
   }
   if (args.paths.length === 0) throw new UsageError('no PATH given');
+  if (!args.kernelVersion && args.kernelTree && existsSync(join(args.kernelTree, 'Makefile'))) {
+    args.kernelVersion = versionFromMakefile(readFileSync(join(args.kernelTree, 'Makefile'), 'utf8'));
+  }
   return args;
 }
 
@@ -104,7 +115,7 @@ function expandPaths(paths: string[]): string[] {
 async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const files = expandPaths(args.paths);
-  const checker = await Checker.create({ protocolVariant: args.protocolVariant });
+  const checker = await Checker.create({ protocolVariant: args.protocolVariant, kernelVersion: args.kernelVersion });
   const findings: Finding[] = [];
   const patches = files.filter((f) => PATCH_EXTENSIONS.includes(extname(f)));
   for (const file of files.filter((f) => !patches.includes(f))) {

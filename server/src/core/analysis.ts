@@ -12,6 +12,7 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
+import { kernelHas } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -30,6 +31,11 @@ export interface AnalysisOptions {
   timeLimitMs?: number;
   /** Which collapse protocol to check against; 'auto' picks it from the file (see detectVariant). */
   protocolVariant?: ProtocolVariant | 'auto';
+  /**
+   * The kernel the code is of ("6.12", from --kernel-version or a kernel tree's Makefile): decides which
+   * version-dependent rules apply (model/kernels.ts). Unknown, they apply as warnings that say so.
+   */
+  kernelVersion?: string;
 }
 
 /**
@@ -138,12 +144,12 @@ export class FileAnalyzer {
   analyze(file: string, text: string, tree: Tree, overlays?: ReadonlyMap<number, Node>): FunctionReport[] {
     const started = performance.now();
     const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
-    const protocol: ProtocolEnv = { usesVmaLocks: text.includes('vma_start_write('), variant };
+    const protocol: ProtocolEnv = { perVmaLocks: kernelHas('perVmaLocks', this.options.kernelVersion, text), variant };
     this.lastVariant = variant;
     this.lastContextInterpretations = 0;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts, overlays);
-    const scope = `${file}\u0000${protocol.variant}\u0000${protocol.usesVmaLocks}`;
+    const scope = `${file}\u0000${protocol.variant}\u0000${protocol.perVmaLocks}`;
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
     // One generation for the whole run, so that the line numbers its results quote move consistently: the one

@@ -17,6 +17,7 @@ export type { ProtocolCallDescription } from './model/describe';
 export { matchProtocol } from './check/protocolMatch';
 export type { ProtocolMatch, ProtocolStepMatch, ProtocolVariant } from './model/protocolMatch';
 export { PROTOCOL_VARIANTS } from './model/protocolMatch';
+export { parseKernelVersion, versionFromMakefile } from './model/kernels';
 export type { CallSiteRecord } from './check/protocolTracker';
 export type { FindingFix } from './findings';
 export { RULES, ruleDocPath } from './rules';

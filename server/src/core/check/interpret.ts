@@ -473,7 +473,8 @@ class Interpreter {
         if (!traits.idempotent) this.note('double-acquire', cur, here);
         return;
       }
-      s.locks.set(key, record('held', cur?.fromCaller ?? false));
+      const held = record('held', cur?.fromCaller ?? false);
+      s.locks.set(key, cur?.fromCaller ? { ...held, retaken: true } : held);
       return;
     }
     // release

@@ -8,8 +8,10 @@ export function protocolFindings(file: string, functionName: string, violations:
   return violations.map((v) => {
     const callee = /^[\w>.-]+(?=\()/.exec(v.callText)?.[0];
     return {
-      file, ...toRange(v.site), severity: RULES[v.rule]?.severity ?? 'warning', rule: v.rule, function: functionName,
-      message: callee ? `${callee}(): ${v.message}` : v.message,
+      file, ...toRange(v.site), rule: v.rule, function: functionName,
+      // A finding that rests on an assumption about the kernel is not an error.
+      severity: v.assumes ? 'warning' : RULES[v.rule]?.severity ?? 'warning',
+      message: `${callee ? `${callee}(): ` : ''}${v.message}${v.assumes ? ` (${v.assumes})` : ''}`,
       related: v.related.map((r) => ({ ...toRange(r.site), message: r.message })),
     };
   });

@@ -8,6 +8,7 @@ import { FAMILIES, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, type LockClassId } from '../model/lockOrder';
 import type { IsolatedUse, PtFact, RequirementId } from '../model/protocol';
+import { assumedFeature, type Tristate } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import type { LockRecord, PtRecord, State } from './state';
 
@@ -15,6 +16,8 @@ export interface Broken {
   rule: string;
   message: string;
   related: { site: Span; message: string }[];
+  /** The finding holds only under this assumption about the kernel (model/kernels.ts): a warning, not an error. */
+  assumes?: string;
 }
 
 export type Verdict = { kind: 'ok' } | { kind: 'unknown' } | { kind: 'broken'; problems: Broken[] };
@@ -26,8 +29,8 @@ export interface RequirementContext {
    * __releases(&khugepaged_mm_lock) drops the caller's spinlock before its cond_resched().
    */
   releasedByCall: ReadonlySet<string>;
-  /** The file calls vma_start_write() somewhere: per-VMA locks exist in this kernel (6.4+). */
-  usesVmaLocks: boolean;
+  /** Whether the kernel has per-VMA locks (6.4+), from its version (model/kernels.ts). */
+  perVmaLocks: Tristate;
   variant: ProtocolVariant;
   /** For 'unreachable': what is being done; for refcount checks, whether the folio is locked (decisive). */
   use?: IsolatedUse;
@@ -147,11 +150,12 @@ function clearNeeds(ctx: RequirementContext, part: 'mmap' | 'vma' | 'rmap'): Ver
     return broken({ rule, message: `clears a PMD that points to a table holding ${why}`, related: [{ site: m.site, message: 'mmap_lock state set here' }] });
   }
   if (part === 'vma') {
-    if (!ctx.usesVmaLocks || locks(ctx).some((l) => l.family === 'vma' && l.status === 'held')) return OK;
+    if (ctx.perVmaLocks === 'no' || locks(ctx).some((l) => l.family === 'vma' && l.status === 'held')) return OK;
     const m = familyRecord(ctx, 'mmap');
-    if (!m || m.fromCaller) return UNKNOWN;
+    if (!m || (m.fromCaller && !m.retaken)) return UNKNOWN; // the caller's mmap_lock: its VMA locks too
     return broken({ rule, message: 'clears a PMD that points to a table without vma_start_write() on this path: page faults under the per-VMA lock can still start a walk of it',
-      related: [{ site: m.site, message: 'mmap_lock taken here' }] });
+      related: [{ site: m.site, message: 'mmap_lock taken here' }],
+      assumes: ctx.perVmaLocks === 'unknown' ? assumedFeature('perVmaLocks') : undefined });
   }
   if (heldOf(ctx, (l) => (l.family === 'anon_vma' && l.mode === 'write') || l.family === 'i_mmap').length > 0) return OK;
   const rmap = locks(ctx).find((l) => (l.family === 'anon_vma' || l.family === 'i_mmap') && l.status === 'released' && !l.fromCaller);
@@ -222,7 +226,10 @@ function walkersExcluded(ctx: RequirementContext): Verdict {
   const v = pt(ctx, 'vmaExcl');
   if (!v) {
     const m = familyRecord(ctx, 'mmap');
-    if (!m || m.status !== 'held' || m.mode !== 'read' || !ctx.usesVmaLocks) return UNKNOWN;
+    if (!m || m.status !== 'held' || ctx.perVmaLocks !== 'yes') return UNKNOWN;
+    // The mmap_lock for write, taken here: faults under the mmap_lock are excluded, and a missing VMA write
+    // lock is PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS's to report, once, at the clear.
+    if (m.mode === 'write') return m.fromCaller && !m.retaken ? UNKNOWN : OK;
     return broken({ rule: 'DOWNGRADE-DROPS-VMA-LOCKS',
       message: `works on the collapse range holding only the mmap_lock for read (${m.siteText}, line ${line(m.site)}) and no VMA write lock: page faults under the mmap read lock or the per-VMA lock can run on it`,
       related: [{ site: m.site, message: 'mmap_lock taken for read here' }] });

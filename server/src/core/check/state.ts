@@ -14,6 +14,12 @@ export interface LockRecord {
   status: 'held' | 'released';
   /** Held when the function was entered: inferred from releasing an untouched lock, or from an annotation. */
   fromCaller: boolean;
+  /**
+   * The caller's lock, released and taken again by this function: what is held now is this function's
+   * doing (a caller's VMA write locks ended when the mmap_lock was dropped), though the summary still
+   * reports it as the caller's.
+   */
+  retaken?: boolean;
   /** Nesting depth relative to function entry, for counting families (RCU, PTE map, IRQ-off). */
   count: number;
   /** Where it was last acquired (status held) or released (status released). */

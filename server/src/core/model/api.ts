@@ -139,6 +139,8 @@ export const LOCK_API: ApiRow[] = [
 
   // Per-VMA locks
   lock('vma_start_write', acq('vma', arg0, 'write')),
+  // The name of vma_start_write() in the first versions of the per-VMA lock series (2023 postings).
+  lock('vma_write_lock', acq('vma', arg0, 'write')),
   lockUnlessInterrupted('vma_start_write_killable', acq('vma', arg0, 'write')),
   trylock('vma_start_read', acq('vma_read', arg0, 'read')),
   lock('vma_end_read', rel('vma_read', arg0, 'read')),

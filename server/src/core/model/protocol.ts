@@ -221,7 +221,14 @@ export const PROTOCOL_API: ProtocolRow[] = [
     doc: 'do_swap_page() for each swap PTE; on failure returns with the mmap_lock released.' },
 ];
 
+/** Earlier names of the same kernel call: each reads its current row. */
+const EARLIER_NAMES: Record<string, string> = {
+  // The first postings of the per-VMA lock series (2023) called vma_start_write() vma_write_lock().
+  vma_write_lock: 'vma_start_write',
+};
+
 const BY_NAME = new Map(PROTOCOL_API.map((r) => [r.name, r]));
+for (const [old, now] of Object.entries(EARLIER_NAMES)) BY_NAME.set(old, BY_NAME.get(now)!);
 
 export function protocolRow(name: string): ProtocolRow | undefined {
   return BY_NAME.get(name);

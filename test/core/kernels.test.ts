@@ -1,0 +1,73 @@
+// Kernel facts come from the kernel's version (model/kernels.ts), never from the call a change may delete:
+// a collapse that loses its only vma_start_write() is still reported.
+import * as assert from 'node:assert/strict';
+import { Checker } from '../../server/src/core';
+import { kernelHas, parseKernelVersion, versionFromMakefile } from '../../server/src/core/model/kernels';
+import { requireShared } from '../helpers';
+import { readFileSync } from 'node:fs';
+
+/** A collapse with every walker lock but the VMA write lock; the text names no per-VMA lock API. */
+const NO_VMA_LOCK = `static void clear(struct mm_struct *mm, struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr,
+		  struct mmu_notifier_range *range)
+{
+	spinlock_t *pml;
+	pmd_t _pmd;
+
+	mmap_write_lock(mm);
+	anon_vma_lock_write(vma->anon_vma);
+	mmu_notifier_invalidate_range_start(range);
+	pml = pmd_lock(mm, pmd);
+	_pmd = pmdp_collapse_flush(vma, addr, pmd);
+	pmd_populate(mm, pmd, pmd_pgtable(_pmd));
+	spin_unlock(pml);
+	mmu_notifier_invalidate_range_end(range);
+	anon_vma_unlock_write(vma->anon_vma);
+	mmap_write_unlock(mm);
+}
+`;
+
+const clearFindings = async (text: string, kernelVersion?: string) =>
+  (await Checker.create({ kernelVersion })).check({ file: 'x.c', text }).findings.filter((f) => f.rule === 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS');
+
+describe('kernel facts from the kernel version', () => {
+  it('reads versions as users and Makefiles write them', () => {
+    assert.deepEqual(parseKernelVersion('6.12'), { major: 6, minor: 12 });
+    assert.deepEqual(parseKernelVersion('v6.1.192'), { major: 6, minor: 1 });
+    assert.deepEqual(parseKernelVersion('6.12.118-1~deb12u1'), { major: 6, minor: 12 });
+    assert.equal(parseKernelVersion('six'), undefined);
+    assert.equal(versionFromMakefile('# SPDX\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 118\nEXTRAVERSION =\n'), '6.12.118');
+    assert.equal(versionFromMakefile('all:\n'), undefined);
+  });
+
+  it('decides per-VMA locks by the version: 6.4 and later have them', () => {
+    assert.equal(kernelHas('perVmaLocks', '6.3', 'vma_start_write(vma);'), 'no');
+    assert.equal(kernelHas('perVmaLocks', '6.4', ''), 'yes');
+    assert.equal(kernelHas('perVmaLocks', '7.0', ''), 'yes');
+    assert.equal(kernelHas('perVmaLocks', undefined, 'lock_vma_under_rcu(mm, addr)'), 'yes');
+    assert.equal(kernelHas('perVmaLocks', undefined, 'mmap_write_lock(mm);'), 'unknown');
+  });
+
+  it('a missing VMA write lock is an error on 6.12, nothing on 6.1, and a warning that says why without a version', async () => {
+    const [on612] = await clearFindings(NO_VMA_LOCK, '6.12');
+    assert.equal(on612?.severity, 'error');
+    assert.deepEqual(await clearFindings(NO_VMA_LOCK, '6.1'), []);
+    const [unknown] = await clearFindings(NO_VMA_LOCK);
+    assert.equal(unknown?.severity, 'warning');
+    assert.match(unknown.message, /if this kernel has per-VMA locks.*--kernel-version/);
+  });
+
+  it('takes the per-VMA lock series\' first name, vma_write_lock(), for vma_start_write()', async () => {
+    const text = NO_VMA_LOCK.replace('\tanon_vma_lock_write', '\tvma_write_lock(vma);\n\tanon_vma_lock_write');
+    assert.deepEqual(await clearFindings(text, '6.12'), []);
+  });
+
+  it('reports the deleted only vma_start_write() of 6.12\'s collapse_huge_page() at its PMD clear', async () => {
+    const text = readFileSync(requireShared('corpus', 'kernel', 'khugepaged-v6.12.117.c'), 'utf8');
+    assert.equal(text.split('vma_start_write(').length, 2, 'the file calls it once');
+    const mutant = text.replace('\tvma_start_write(vma);\n', '\t;\n');
+    const found = await clearFindings(mutant, '6.12.117');
+    assert.ok(found.some((f) => f.function === 'collapse_huge_page' && f.severity === 'error' && /pmdp_collapse_flush/.test(f.message)),
+      JSON.stringify(found.map((f) => [f.function, f.line, f.message])));
+    assert.deepEqual(await clearFindings(text, '6.12.117'), [], 'the released file is clean');
+  });
+});
