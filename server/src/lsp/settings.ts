@@ -1,7 +1,9 @@
 // The `mmReview.*` settings the server reads (package.json `contributes.configuration` describes them to the
 // user). Values come from the client and are validated here, so a typo in settings.json falls back to the
 // default instead of breaking analysis.
-import { PROTOCOL_VARIANTS, RULES, type AnalysisOptions, type ProtocolVariant } from '../core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROTOCOL_VARIANTS, RULES, parseKernelVersion, versionFromMakefile, type AnalysisOptions, type ProtocolVariant } from '../core';
 
 export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
 
@@ -26,6 +28,8 @@ export interface MmReviewSettings {
   maxStatesPerFunction: number;
   /** The collapse protocol to check against; 'auto' picks it per file from the file's own text. */
   protocolVariant: ProtocolVariant | 'auto';
+  /** The kernel's version ("6.12"); '' = the Makefile of `kernelTree`, if any (model/kernels.ts). */
+  kernelVersion: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
@@ -40,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<MmReviewSettings> = Object.freeze({
   // The core's own default (check/interpret.ts DEFAULT_MAX_STATES).
   maxStatesPerFunction: 200_000,
   protocolVariant: 'auto',
+  kernelVersion: '',
 });
 
 const VARIANT_CHOICES: readonly string[] = ['auto', ...PROTOCOL_VARIANTS];
@@ -60,7 +65,26 @@ export function parseSettings(raw: unknown, warn: (message: string) => void = ()
     maxStatesPerFunction: Math.floor(parseNumber(section.maxStatesPerFunction, DEFAULT_SETTINGS.maxStatesPerFunction, 1,
       1_000_000_000, 'maxStatesPerFunction', warn)),
     protocolVariant: parseVariant(section.protocolVariant, warn),
+    kernelVersion: parseKernelVersionSetting(section.kernelVersion, warn),
   };
+}
+
+function parseKernelVersionSetting(raw: unknown, warn: (message: string) => void): string {
+  const text = parseString(raw, DEFAULT_SETTINGS.kernelVersion, 'kernelVersion', warn).trim();
+  if (text === '' || parseKernelVersion(text)) return text;
+  warn(`mmReview.kernelVersion must be a kernel version such as 6.12; using the kernel tree's Makefile`);
+  return DEFAULT_SETTINGS.kernelVersion;
+}
+
+/** The version the settings give: their own, else the Makefile of the kernel tree. */
+function kernelVersionOf(settings: MmReviewSettings): string | undefined {
+  if (settings.kernelVersion) return settings.kernelVersion;
+  if (!settings.kernelTree) return undefined;
+  try {
+    return versionFromMakefile(readFileSync(join(settings.kernelTree, 'Makefile'), 'utf8'));
+  } catch {
+    return undefined; // no tree there: the version stays unknown, and says so in the findings it affects
+  }
 }
 
 function parseVariant(raw: unknown, warn: (message: string) => void): ProtocolVariant | 'auto' {
@@ -76,12 +100,13 @@ export function analysisOptions(settings: MmReviewSettings): AnalysisOptions {
     timeLimitMs: settings.analysisTimeLimitMs > 0 ? settings.analysisTimeLimitMs : undefined,
     maxStatesPerFunction: settings.maxStatesPerFunction,
     protocolVariant: settings.protocolVariant,
+    kernelVersion: kernelVersionOf(settings),
   };
 }
 
 export function sameAnalysisOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
   return a.timeLimitMs === b.timeLimitMs && a.maxStatesPerFunction === b.maxStatesPerFunction &&
-    (a.protocolVariant ?? 'auto') === (b.protocolVariant ?? 'auto');
+    (a.protocolVariant ?? 'auto') === (b.protocolVariant ?? 'auto') && a.kernelVersion === b.kernelVersion;
 }
 
 function parseString(raw: unknown, fallback: string, name: string, warn: (message: string) => void): string {
