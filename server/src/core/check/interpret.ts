@@ -437,17 +437,17 @@ class Interpreter {
         for (const [k, l] of s.locks) if (!FAMILIES[l.family].singleton && rootOf(k.slice(l.family.length + 1)) === root) s.locks.delete(k);
         continue;
       }
-      this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role);
+      this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role, eff.marker);
     }
     return s;
   }
 
   /** Mutates `s` (already a private copy): one acquire/release/downgrade of the lock `family:identity`. */
   private lockOp(s: State, op: 'acquire' | 'release' | 'downgrade', family: LockFamily, identity: string,
-    mode: LockMode | undefined, call: CallExpr, role: string | undefined): void {
+    mode: LockMode | undefined, call: CallExpr, role: string | undefined, marker = false): void {
     const traits = FAMILIES[family];
-    if (!traits.singleton) identity = this.alias(s, family, identity);
-    const named = s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
+    if (!traits.singleton && !marker) identity = this.alias(s, family, identity);
+    const named = marker ? undefined : s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
     if (named && s.locks.has(`${family}:${named}`)) identity = named;
     const key = `${family}:${identity}`;
     const name = traits.singleton ? traits.label : identity;

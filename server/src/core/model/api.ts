@@ -68,6 +68,11 @@ export interface LockEffect {
   mode?: LockMode;
   /** What the lock is in protocol terms, for messages and hovers ("PMD lock", "PTE lock"). */
   role?: string;
+  /**
+   * sparse's context markers, __acquire()/__release(): no lock is taken, but the name as written counts as
+   * taken or released for pairing, even where it is another name of a lock the path holds.
+   */
+  marker?: boolean;
 }
 
 /** A returned value an outcome applies to: zero/NULL/false, anything else, or a named constant. */
@@ -257,6 +262,12 @@ export const LOCK_API: ApiRow[] = [
   lock('list_add_tail', handOff(arg0)),
   lock('list_move', handOff(arg0)),
   lock('list_move_tail', handOff(arg0)),
+
+  // sparse's context markers (include/linux/compiler_types.h): a path that takes one lock where others take
+  // two says so, so that the pair still balances. double_pt_lock() in mm/userfaultfd.c, when both PTE locks
+  // are one, takes it once and marks the second name taken. The markers mostly name spinlocks.
+  lock('__acquire', { ...acq('spin', arg0), marker: true }),
+  lock('__release', { ...rel('spin', arg0), marker: true }),
 
   // RCU, IRQ-off, MMU notifier ranges
   lock('rcu_read_lock', acq('rcu', 'family')),
