@@ -56,6 +56,18 @@ describe('kernel facts from the kernel version', () => {
     assert.match(unknown.message, /if this kernel has per-VMA locks.*--kernel-version/);
   });
 
+  it('a sleep under a PTE map is an error from 6.5 (RCU), nothing on 6.1 (64-bit), a warning without a version', async () => {
+    const text = 'void f(struct mm_struct *mm, pmd_t *pmd, unsigned long a, struct mmu_notifier_range *r)\n{\n' +
+      '\tpte_t *pte = pte_offset_map(pmd, a);\n\n\tif (!pte)\n\t\treturn;\n\tmmu_notifier_invalidate_range_end(r);\n\tpte_unmap(pte);\n}\n';
+    const sleeps = async (v?: string) => (await Checker.create({ kernelVersion: v })).check({ file: 'x.c', text }).findings
+      .filter((f) => f.rule === 'NO-SLEEP-IN-ATOMIC').map((f) => `${f.line} ${f.severity}`);
+    assert.deepEqual(await sleeps('6.12'), ['7 error']);
+    assert.deepEqual(await sleeps('6.1'), []);
+    const [unknown] = (await Checker.create()).check({ file: 'x.c', text }).findings.filter((f) => f.rule === 'NO-SLEEP-IN-ATOMIC');
+    assert.equal(unknown?.severity, 'warning');
+    assert.match(unknown.message, /if this kernel has PTE maps in an RCU read section/);
+  });
+
   it('takes the per-VMA lock series\' first name, vma_write_lock(), for vma_start_write()', async () => {
     const text = NO_VMA_LOCK.replace('\tanon_vma_lock_write', '\tvma_write_lock(vma);\n\tanon_vma_lock_write');
     assert.deepEqual(await clearFindings(text, '6.12'), []);

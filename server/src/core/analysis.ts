@@ -12,7 +12,7 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { apiRow, type LockFamily } from './model/api';
-import { kernelHas } from './model/kernels';
+import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -144,12 +144,12 @@ export class FileAnalyzer {
   analyze(file: string, text: string, tree: Tree, overlays?: ReadonlyMap<number, Node>): FunctionReport[] {
     const started = performance.now();
     const variant = !this.options.protocolVariant || this.options.protocolVariant === 'auto' ? detectVariant(text) : this.options.protocolVariant;
-    const protocol: ProtocolEnv = { perVmaLocks: kernelHas('perVmaLocks', this.options.kernelVersion, text), variant };
+    const protocol: ProtocolEnv = { kernel: kernelFacts(this.options.kernelVersion, text), variant };
     this.lastVariant = variant;
     this.lastContextInterpretations = 0;
     const deadline = this.options.timeLimitMs !== undefined ? started + this.options.timeLimitMs : undefined;
     const sites = findFunctions(tree, this.parser, this.functionFacts, overlays);
-    const scope = `${file}\u0000${protocol.variant}\u0000${protocol.perVmaLocks}`;
+    const scope = `${file}\u0000${protocol.variant}\u0000${JSON.stringify(protocol.kernel)}`;
     // Each key is a copy of the function's text: made once per run, as hashing it again is not free.
     const keys = new Map(sites.map((s) => [s, cacheKey(file, s)]));
     // One generation for the whole run, so that the line numbers its results quote move consistently: the one

@@ -8,7 +8,7 @@ import { FAMILIES, type ApiRow, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, lockRank } from '../model/lockOrder';
 import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '../model/protocol';
-import type { Tristate } from '../model/kernels';
+import type { KernelFacts } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import { LOCAL_ONLY, checkRequirement, type Broken, type RequirementKey } from './requirements';
 import { withOwnFacts, withOwnPt, type LockRecord, type State } from './state';
@@ -17,8 +17,8 @@ import type { FunctionSummary } from './summary';
 type CallExpr = Expr & { kind: 'call' };
 
 export interface ProtocolEnv {
-  /** Whether the kernel has per-VMA locks (model/kernels.ts). */
-  perVmaLocks: Tristate;
+  /** What the kernel has of the version-dependent features (model/kernels.ts). */
+  kernel: KernelFacts;
   variant: ProtocolVariant;
 }
 
@@ -70,7 +70,7 @@ export class ProtocolTracker {
     const releasedByCall = new Set((lockRow?.effects ?? []).filter((e) => e.op === 'release').map((e) => `${e.family}:${e.family}`));
     const check = (id: RequirementKey, via?: string, extra: { use?: IsolatedUse; decisive?: boolean; gfp?: string; released?: string[] } = {}) => {
       const released = new Set([...releasedByCall, ...(extra.released ?? [])]);
-      const verdict = checkRequirement(id, { state: s, releasedByCall: released, perVmaLocks: this.env.perVmaLocks, variant: this.env.variant, ...extra });
+      const verdict = checkRequirement(id, { state: s, releasedByCall: released, kernel: this.env.kernel, variant: this.env.variant, ...extra });
       if (verdict.kind === 'unknown') {
         if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released));
         return;

@@ -8,7 +8,7 @@ import { FAMILIES, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, type LockClassId } from '../model/lockOrder';
 import type { IsolatedUse, PtFact, RequirementId } from '../model/protocol';
-import { assumedFeature, type Tristate } from '../model/kernels';
+import { assumedFeature, type KernelFacts } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import type { LockRecord, PtRecord, State } from './state';
 
@@ -29,8 +29,8 @@ export interface RequirementContext {
    * __releases(&khugepaged_mm_lock) drops the caller's spinlock before its cond_resched().
    */
   releasedByCall: ReadonlySet<string>;
-  /** Whether the kernel has per-VMA locks (6.4+), from its version (model/kernels.ts). */
-  perVmaLocks: Tristate;
+  /** What the kernel has of the version-dependent features: per-VMA locks, RCU PTE maps (model/kernels.ts). */
+  kernel: KernelFacts;
   variant: ProtocolVariant;
   /** For 'unreachable': what is being done; for refcount checks, whether the folio is locked (decisive). */
   use?: IsolatedUse;
@@ -95,10 +95,14 @@ function mmapWrite(ctx: RequirementContext): Verdict {
 }
 
 function notAtomic(ctx: RequirementContext): Verdict {
-  const atomic = heldOf(ctx, (l) => ATOMIC_FAMILIES.has(l.family) && !ctx.releasedByCall.has(l.key));
+  // A PTE map is atomic only in kernels that map in an RCU section (6.5+; before, only with CONFIG_HIGHPTE).
+  const atomicFamily = (f: LockFamily) => ATOMIC_FAMILIES.has(f) && (f !== 'pte_map' || ctx.kernel.pteMapRcu !== 'no');
+  const atomic = heldOf(ctx, (l) => atomicFamily(l.family) && !ctx.releasedByCall.has(l.key));
   if (atomic.length === 0) return UNKNOWN; // the caller may hold one: checked again at its call sites
-  const [l] = atomic;
-  return broken({ rule: 'NO-SLEEP-IN-ATOMIC', message: `may sleep while ${takenAt(l)} is held`, related: atomic.map((a) => ({ site: a.site, message: `${describe(a)} taken here` })) });
+  // Prefer a lock that is atomic in every kernel: then the finding rests on no assumption.
+  const l = atomic.find((a) => a.family !== 'pte_map') ?? atomic[0];
+  return broken({ rule: 'NO-SLEEP-IN-ATOMIC', message: `may sleep while ${takenAt(l)} is held`, related: atomic.map((a) => ({ site: a.site, message: `${describe(a)} taken here` })),
+    assumes: l.family === 'pte_map' && ctx.kernel.pteMapRcu === 'unknown' ? assumedFeature('pteMapRcu') : undefined });
 }
 
 function noReclaimUnderRmap(ctx: RequirementContext): Verdict {
@@ -150,12 +154,12 @@ function clearNeeds(ctx: RequirementContext, part: 'mmap' | 'vma' | 'rmap'): Ver
     return broken({ rule, message: `clears a PMD that points to a table holding ${why}`, related: [{ site: m.site, message: 'mmap_lock state set here' }] });
   }
   if (part === 'vma') {
-    if (ctx.perVmaLocks === 'no' || locks(ctx).some((l) => l.family === 'vma' && l.status === 'held')) return OK;
+    if (ctx.kernel.perVmaLocks === 'no' || locks(ctx).some((l) => l.family === 'vma' && l.status === 'held')) return OK;
     const m = familyRecord(ctx, 'mmap');
     if (!m || (m.fromCaller && !m.retaken)) return UNKNOWN; // the caller's mmap_lock: its VMA locks too
     return broken({ rule, message: 'clears a PMD that points to a table without vma_start_write() on this path: page faults under the per-VMA lock can still start a walk of it',
       related: [{ site: m.site, message: 'mmap_lock taken here' }],
-      assumes: ctx.perVmaLocks === 'unknown' ? assumedFeature('perVmaLocks') : undefined });
+      assumes: ctx.kernel.perVmaLocks === 'unknown' ? assumedFeature('perVmaLocks') : undefined });
   }
   if (heldOf(ctx, (l) => (l.family === 'anon_vma' && l.mode === 'write') || l.family === 'i_mmap').length > 0) return OK;
   const rmap = locks(ctx).find((l) => (l.family === 'anon_vma' || l.family === 'i_mmap') && l.status === 'released' && !l.fromCaller);
@@ -226,7 +230,7 @@ function walkersExcluded(ctx: RequirementContext): Verdict {
   const v = pt(ctx, 'vmaExcl');
   if (!v) {
     const m = familyRecord(ctx, 'mmap');
-    if (!m || m.status !== 'held' || ctx.perVmaLocks !== 'yes') return UNKNOWN;
+    if (!m || m.status !== 'held' || ctx.kernel.perVmaLocks !== 'yes') return UNKNOWN;
     // The mmap_lock for write, taken here: faults under the mmap_lock are excluded, and a missing VMA write
     // lock is PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS's to report, once, at the clear.
     if (m.mode === 'write') return m.fromCaller && !m.retaken ? UNKNOWN : OK;

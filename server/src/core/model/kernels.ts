@@ -29,12 +29,28 @@ export const KERNEL_FEATURES = {
     api: ['vma_start_write', 'vma_start_read', 'vma_end_read', 'lock_vma_under_rcu', 'vma_assert_write_locked',
       'vma_assert_locked', 'vma_mark_detached', 'FAULT_FLAG_VMA_LOCK', 'vma_write_lock'],
   },
+  pteMapRcu: {
+    since: { major: 6, minor: 5 },
+    what: 'PTE maps in an RCU read section (pte_offset_map() can fail, and nothing may sleep until pte_unmap())',
+    source: 'mm/pgtable-generic.c __pte_offset_map(), "mm/pgtable: allow pte_offset_map[_lock]() to fail" (Linux 6.5); ' +
+      'before it, pte_offset_map() is atomic only with CONFIG_HIGHPTE (32-bit)',
+    api: ['__pte_offset_map', 'pte_offset_map_nolock', 'pte_offset_map_ro_nolock', 'pte_offset_map_rw_nolock', 'pte_offset_map_maywrite_nolock'],
+  },
 } satisfies Record<string, KernelFeature>;
 
 export type KernelFeatureName = keyof typeof KERNEL_FEATURES;
 
 /** Whether the kernel under review has a feature: known from its version, or only assumed. */
 export type Tristate = 'yes' | 'no' | 'unknown';
+
+/** What is known of each feature for one check. */
+export type KernelFacts = Record<KernelFeatureName, Tristate>;
+
+export function kernelFacts(version: string | undefined, text: string): KernelFacts {
+  const out = {} as KernelFacts;
+  for (const name of Object.keys(KERNEL_FEATURES) as KernelFeatureName[]) out[name] = kernelHas(name, version, text);
+  return out;
+}
 
 /** "6.12", "v6.1.192", "6.12.118-1~deb12u1", "7.2-rc3" → {major, minor}; undefined for anything else. */
 export function parseKernelVersion(text: string): KernelVersion | undefined {

@@ -120,8 +120,9 @@ export const PROTOCOL_API: ProtocolRow[] = [
     sets: [set('pmd', 'hidden'), set('flushed', 'no'), set('synced', 'no')], doc: 'Clears a PMD without flushing the TLB.' },
   { name: 'pmd_clear', title: 'clear the PMD (no flush)', requires: ['pml-held', ...CLEAR_NEEDS, 'notifier-open'],
     sets: [set('pmd', 'hidden'), set('flushed', 'no'), set('synced', 'no')], doc: 'Clears a PMD without flushing the TLB.' },
-  { name: 'mmu_notifier_invalidate_range_end', title: 'close the MMU-notifier range', steps: { mainline: 'C17', proposed: 'b' },
-    doc: 'Closes the invalidation window opened by mmu_notifier_invalidate_range_start(); after the clear and the flush.' },
+  // might_sleep() for a blockable range (include/linux/mmu_notifier.h): not under a spinlock either.
+  { name: 'mmu_notifier_invalidate_range_end', title: 'close the MMU-notifier range', steps: { mainline: 'C17', proposed: 'b' }, sleeps: true,
+    doc: 'Closes the invalidation window opened by mmu_notifier_invalidate_range_start(); after the clear and the flush. May sleep (a blockable range): not under a spinlock.' },
   { name: 'tlb_remove_table_sync_one', title: 'wait for in-flight GUP-fast walks', steps: { mainline: 'C18', proposed: 'b' },
     sets: [set('synced', 'yes')],
     doc: 'An IPI to every CPU and a wait: GUP-fast runs with interrupts off, so when every CPU has taken the IPI no walk that read the old PMD is still running. Needed before the refcount check and before the hidden table is modified or freed (Jann Horn, 2ba99c5e0881).' },
