@@ -163,8 +163,11 @@ export function moveSummary(summary: FunctionSummary | undefined, moves: Documen
   let moved = false;
   const requires = summary.requires.map((r) => {
     const via = moves.message(r.via);
-    moved ||= via !== r.via;
-    return via === r.via ? r : { ...r, via };
+    const site = moveSpan(r.origin.site, (p, edge) => moves.position(p, edge));
+    const same = via === r.via && site.startRow === r.origin.site.startRow && site.startColumn === r.origin.site.startColumn &&
+      site.endRow === r.origin.site.endRow && site.endColumn === r.origin.site.endColumn;
+    moved ||= !same;
+    return same ? r : { ...r, via, origin: { ...r.origin, site } };
   });
   return moved ? { ...summary, requires } : summary;
 }

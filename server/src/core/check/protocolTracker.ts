@@ -35,6 +35,8 @@ export interface EntryRequirement {
   via: string;
   /** Caller locks (keys of globals) the function had released by then: not held when the requirement applies. */
   released?: string[];
+  /** The call that needs it, in the function where the requirement arose (a callee's callee, perhaps). */
+  origin: { site: Span; text: string };
 }
 
 export interface CallSiteRecord {
@@ -68,16 +70,22 @@ export class ProtocolTracker {
     const record = this.site(call);
     snapshot(record.before, s);
     const releasedByCall = new Set((lockRow?.effects ?? []).filter((e) => e.op === 'release').map((e) => `${e.family}:${e.family}`));
-    const check = (id: RequirementKey, via?: string, extra: { use?: IsolatedUse; decisive?: boolean; gfp?: string; released?: string[] } = {}) => {
+    const check = (id: RequirementKey, via?: string,
+      extra: { use?: IsolatedUse; decisive?: boolean; gfp?: string; released?: string[]; origin?: EntryRequirement['origin'] } = {}) => {
       const released = new Set([...releasedByCall, ...(extra.released ?? [])]);
       const verdict = checkRequirement(id, { state: s, releasedByCall: released, kernel: this.env.kernel, variant: this.env.variant, ...extra });
+      // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
+      // would move the call's end otherwise than the note's).
+      const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
       if (verdict.kind === 'unknown') {
-        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released));
+        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released), origin);
         return;
       }
       const ok = verdict.kind === 'ok';
       for (const p of verdict.kind === 'broken' ? verdict.problems : []) {
-        this.report(call, via ? { ...p, message: `${via}: ${p.message}` } : p);
+        // A callee's requirement: a note on the line in the callee that needs it, which a reviewer opens.
+        const needs = extra.origin ? [{ site: extra.origin.site, message: `${extra.origin.text} needs it here` }] : [];
+        this.report(call, via ? { ...p, message: `${via}: ${p.message}`, related: [...p.related, ...needs] } : p);
       }
       if (verdict.kind === 'broken') for (const p of verdict.problems) record.checks.push({ rule: p.rule, ok });
     };
@@ -100,7 +108,7 @@ export class ProtocolTracker {
     // (A refcount check reaches a summary only when it was decisive: made with the folio locked.)
     for (const r of summary?.requires ?? []) {
       const use = r.id.startsWith('unreachable:') ? r.id.slice('unreachable:'.length) as IsolatedUse : undefined;
-      check(r.id, `${call.callee}() (${r.via})`, { released: r.released, use, decisive: true });
+      check(r.id, `${call.callee}() (${r.via})`, { released: r.released, use, decisive: true, origin: r.origin });
     }
   }
 
@@ -236,8 +244,8 @@ export class ProtocolTracker {
     return [...s.locks.values()].some((l) => l.family === 'folio' && l.status === 'held' && (l.name === id || id === ''));
   }
 
-  private requireAtEntry(id: RequirementKey, via: string, released: string[]): void {
-    if (!this.entry.has(id)) this.entry.set(id, { id, via, ...(released.length ? { released } : {}) });
+  private requireAtEntry(id: RequirementKey, via: string, released: string[], origin: EntryRequirement['origin']): void {
+    if (!this.entry.has(id)) this.entry.set(id, { id, via, ...(released.length ? { released } : {}), origin });
   }
 
   private report(call: CallExpr, p: Broken): void {
