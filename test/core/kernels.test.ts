@@ -3,28 +3,17 @@
 import * as assert from 'node:assert/strict';
 import { Checker } from '../../server/src/core';
 import { kernelHas, parseKernelVersion, versionFromMakefile } from '../../server/src/core/model/kernels';
-import { requireShared } from '../helpers';
+import { fixture, requireShared } from '../helpers';
 import { readFileSync } from 'node:fs';
 
-/** A collapse with every walker lock but the VMA write lock; the text names no per-VMA lock API. */
-const NO_VMA_LOCK = `static void clear(struct mm_struct *mm, struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr,
-		  struct mmu_notifier_range *range)
-{
-	spinlock_t *pml;
-	pmd_t _pmd;
-
-	mmap_write_lock(mm);
-	anon_vma_lock_write(vma->anon_vma);
-	mmu_notifier_invalidate_range_start(range);
-	pml = pmd_lock(mm, pmd);
-	_pmd = pmdp_collapse_flush(vma, addr, pmd);
-	pmd_populate(mm, pmd, pmd_pgtable(_pmd));
-	spin_unlock(pml);
-	mmu_notifier_invalidate_range_end(range);
-	anon_vma_unlock_write(vma->anon_vma);
-	mmap_write_unlock(mm);
+/**
+ * The first function of the PMD-CLEAR fixture: a collapse with every walker lock but the VMA write lock, alone,
+ * so that the text names no per-VMA lock API.
+ */
+function noVmaLock(): string {
+  const { text } = fixture('protocol', 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS.c');
+  return text.slice(0, text.indexOf('/* Only the mmap read lock')).replace('/* expect: PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS */', '');
 }
-`;
 
 const clearFindings = async (text: string, kernelVersion?: string) =>
   (await Checker.create({ kernelVersion })).check({ file: 'x.c', text }).findings.filter((f) => f.rule === 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS');
@@ -48,10 +37,10 @@ describe('kernel facts from the kernel version', () => {
   });
 
   it('a missing VMA write lock is an error on 6.12, nothing on 6.1, and a warning that says why without a version', async () => {
-    const [on612] = await clearFindings(NO_VMA_LOCK, '6.12');
+    const [on612] = await clearFindings(noVmaLock(), '6.12');
     assert.equal(on612?.severity, 'error');
-    assert.deepEqual(await clearFindings(NO_VMA_LOCK, '6.1'), []);
-    const [unknown] = await clearFindings(NO_VMA_LOCK);
+    assert.deepEqual(await clearFindings(noVmaLock(), '6.1'), []);
+    const [unknown] = await clearFindings(noVmaLock());
     assert.equal(unknown?.severity, 'warning');
     assert.match(unknown.message, /if this kernel has per-VMA locks.*--kernel-version/);
   });
@@ -69,7 +58,7 @@ describe('kernel facts from the kernel version', () => {
   });
 
   it('takes the per-VMA lock series\' first name, vma_write_lock(), for vma_start_write()', async () => {
-    const text = NO_VMA_LOCK.replace('\tanon_vma_lock_write', '\tvma_write_lock(vma);\n\tanon_vma_lock_write');
+    const text = noVmaLock().replace('\tanon_vma_lock_write', '\tvma_write_lock(vma);\n\tanon_vma_lock_write');
     assert.deepEqual(await clearFindings(text, '6.12'), []);
   });
 

@@ -5,6 +5,7 @@
 // has its cached results moved (moves.ts).
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
+import { forEachCall } from './cfg/calls';
 import type { Expr, FunctionCfg } from './cfg/types';
 import { exprText, interpret, lockIdentity, type Interpretation } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
@@ -559,20 +560,7 @@ function testedNames(cfg: FunctionCfg): Set<string> {
 /** Every call in the CFG, for the call graph. */
 export function calledFunctions(cfg: FunctionCfg): string[] {
   const names = new Set<string>();
-  const walk = (e: Expr): void => {
-    if (e.kind === 'call') {
-      names.add(e.callee);
-      e.args.forEach(walk);
-    } else if (e.kind === 'unary') walk(e.arg);
-    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
-    else if (e.kind === 'assign') { walk(e.target); walk(e.value); }
-    else if (e.kind === 'opaque') e.parts.forEach(walk);
-  };
-  for (const n of cfg.nodes) {
-    for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
-    if (n.condition) walk(n.condition);
-    if (n.returnValue) walk(n.returnValue);
-  }
+  forEachCall(cfg, (call) => names.add(call.callee));
   return [...names];
 }
 

@@ -7,6 +7,7 @@ import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import type { FunctionSummary, SummaryOutcome } from './summary';
+import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
 
@@ -851,25 +852,14 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
  */
 function testedByCallees(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): string[] {
   const out: string[] = [];
-  const walk = (e: Expr): void => {
-    if (e.kind === 'call') {
-      for (const o of summaries.get(e.callee)?.outcomes ?? []) {
-        for (const [key] of o.conditions) {
-          const m = /^\$(\d+)(.*)$/.exec(key);
-          const arg = m && e.args[Number(m[1])];
-          if (arg && (arg.kind === 'ident' || isLvalue(arg))) out.push(exprText(arg) + m[2]);
-        }
+  forEachCall(cfg, (call) => {
+    for (const o of summaries.get(call.callee)?.outcomes ?? []) {
+      for (const [key] of o.conditions) {
+        const m = /^\$(\d+)(.*)$/.exec(key);
+        const arg = m && call.args[Number(m[1])];
+        if (arg && (arg.kind === 'ident' || isLvalue(arg))) out.push(exprText(arg) + m[2]);
       }
-      e.args.forEach(walk);
-    } else if (e.kind === 'assign') { walk(e.target); walk(e.value); }
-    else if (e.kind === 'unary') walk(e.arg);
-    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
-    else if (e.kind === 'opaque') e.parts.forEach(walk);
-  };
-  for (const n of cfg.nodes) {
-    for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
-    if (n.condition) walk(n.condition);
-    if (n.returnValue) walk(n.returnValue);
-  }
+    }
+  });
   return out;
 }
