@@ -6,7 +6,7 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import type { FunctionSummary, SummaryOutcome } from './summary';
+import { FIELD_PATH, type FunctionSummary, type SummaryOutcome } from './summary';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -720,18 +720,21 @@ export function lockIdentity(text: string): string {
  */
 function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | undefined {
   let out = s;
-  for (const [key, value] of o.conditions) {
-    const m = /^\$(\d+)(.*)$/.exec(key);
-    const arg = m && call.args[Number(m[1])];
-    if (!arg) continue;
-    const text = exprText(arg);
-    if (!/^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(text)) continue;
-    const target = text + m[2];
+  for (const { arg, path, value } of o.conditions) {
+    const target = conditionTarget(call, arg, path);
+    if (target === undefined) continue;
     const known = out.facts.get(target);
     if (known && compareValues(known, value) === false) return undefined;
     out = setFact(out, target, { ...known, ...value });
   }
   return out;
+}
+
+/** A callee's condition on argument `arg` at `path`, in the caller's terms; undefined when the caller cannot name it. */
+function conditionTarget(call: CallExpr, arg: number, path: string): string | undefined {
+  const a = call.args[arg];
+  const text = a && exprText(a);
+  return text !== undefined && FIELD_PATH.test(text) ? text + path : undefined;
 }
 
 /** Summary identities name parameters as $0, $1…: substitute the caller's argument texts. */
@@ -854,10 +857,9 @@ function testedByCallees(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   const out: string[] = [];
   forEachCall(cfg, (call) => {
     for (const o of summaries.get(call.callee)?.outcomes ?? []) {
-      for (const [key] of o.conditions) {
-        const m = /^\$(\d+)(.*)$/.exec(key);
-        const arg = m && call.args[Number(m[1])];
-        if (arg && (arg.kind === 'ident' || isLvalue(arg))) out.push(exprText(arg) + m[2]);
+      for (const { arg, path } of o.conditions) {
+        const target = conditionTarget(call, arg, path);
+        if (target !== undefined) out.push(target);
       }
     }
   });

@@ -74,10 +74,10 @@ export class ProtocolTracker {
       extra: { use?: IsolatedUse; decisive?: boolean; gfp?: string; released?: string[]; origin?: EntryRequirement['origin'] } = {}) => {
       const released = new Set([...releasedByCall, ...(extra.released ?? [])]);
       const verdict = checkRequirement(id, { state: s, releasedByCall: released, kernel: this.env.kernel, variant: this.env.variant, ...extra });
-      // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
-      // would move the call's end otherwise than the note's).
-      const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
       if (verdict.kind === 'unknown') {
+        // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
+        // would move the call's end otherwise than the note's).
+        const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
         if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released), origin);
         return;
       }

@@ -82,6 +82,8 @@ const describe = (l: LockRecord) => (FAMILIES[l.family].singleton ? FAMILIES[l.f
 const takenAt = (l: LockRecord) => `${describe(l)} (taken at line ${line(l.site)})`;
 const heldOf = (ctx: RequirementContext, pred: (l: LockRecord) => boolean) => locks(ctx).filter((l) => held(l) && pred(l));
 const familyRecord = (ctx: RequirementContext, family: LockFamily) => locks(ctx).find((l) => l.family === family);
+/** The caller's lock as the caller holds it: not released and taken again here. */
+const callersHold = (l: LockRecord) => l.fromCaller && !l.retaken;
 
 const ATOMIC_FAMILIES = new Set<LockFamily>(['spin', 'rwlock', 'xas', 'rcu', 'pte_map', 'irq']);
 
@@ -156,7 +158,7 @@ function clearNeeds(ctx: RequirementContext, part: 'mmap' | 'vma' | 'rmap'): Ver
   if (part === 'vma') {
     if (ctx.kernel.perVmaLocks === 'no' || locks(ctx).some((l) => l.family === 'vma' && l.status === 'held')) return OK;
     const m = familyRecord(ctx, 'mmap');
-    if (!m || (m.fromCaller && !m.retaken)) return UNKNOWN; // the caller's mmap_lock: its VMA locks too
+    if (!m || callersHold(m)) return UNKNOWN; // the caller's mmap_lock: its VMA locks too
     return broken({ rule, message: 'clears a PMD that points to a table without vma_start_write() on this path: page faults under the per-VMA lock can still start a walk of it',
       related: [{ site: m.site, message: 'mmap_lock taken here' }],
       assumes: ctx.kernel.perVmaLocks === 'unknown' ? assumedFeature('perVmaLocks') : undefined });
@@ -233,7 +235,7 @@ function walkersExcluded(ctx: RequirementContext): Verdict {
     if (!m || m.status !== 'held' || ctx.kernel.perVmaLocks !== 'yes') return UNKNOWN;
     // The mmap_lock for write, taken here: faults under the mmap_lock are excluded, and a missing VMA write
     // lock is PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS's to report, once, at the clear.
-    if (m.mode === 'write') return m.fromCaller && !m.retaken ? UNKNOWN : OK;
+    if (m.mode === 'write') return callersHold(m) ? UNKNOWN : OK;
     return broken({ rule: 'DOWNGRADE-DROPS-VMA-LOCKS',
       message: `works on the collapse range holding only the mmap_lock for read (${m.siteText}, line ${line(m.site)}) and no VMA write lock: page faults under the mmap read lock or the per-VMA lock can run on it`,
       related: [{ site: m.site, message: 'mmap_lock taken for read here' }] });

@@ -32,12 +32,20 @@ export interface SummaryOutcome {
   /** Values written through pointer parameters, by parameter index (`*mmap_locked = false`). */
   outParams: Map<number, Value>;
   /**
-   * What this outcome's paths knew about the parameters, as `$0->vm_file` → value: the branches that chose
-   * its lock effects. A caller takes only the outcomes its own facts allow and learns these, so a second
-   * call that tests the same things takes the matching outcome (mm/mremap.c: take_rmap_locks() and
-   * drop_rmap_locks() both test vma->vm_file and vma->anon_vma).
+   * What this outcome's paths knew about the parameters (`vma->vm_file`: argument 0, path `->vm_file`): the
+   * branches that chose its lock effects. A caller takes only the outcomes its own facts allow and learns
+   * these, so a second call that tests the same things takes the matching outcome (mm/mremap.c:
+   * take_rmap_locks() and drop_rmap_locks() both test vma->vm_file and vma->anon_vma).
    */
-  conditions: [string, Value][];
+  conditions: SummaryCondition[];
+}
+
+export interface SummaryCondition {
+  /** The argument, by index. */
+  arg: number;
+  /** The field path from it ('' for the argument itself). */
+  path: string;
+  value: Value;
 }
 
 export interface FunctionSummary {
@@ -60,8 +68,8 @@ const CALLEE_LOCAL_PT = new Set<PtFact>(['mapped', 'wholePmd', 'exitChecked']);
 export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 'nodes'>, result: Interpretation,
   leaked: ReadonlySet<string> = new Set()): FunctionSummary | undefined {
   const { name, params, locals } = cfg;
-  const written = writtenPaths(cfg);
   if (!result.complete) return undefined;
+  const written = writtenPaths(cfg);
   const outcomes: SummaryOutcome[] = [];
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
@@ -92,7 +100,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
     if (same) {
       same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
-      same.conditions = same.conditions.filter(([k, v]) => conditions.some(([j, w]) => k === j && sameValue(v, w)));
+      same.conditions = same.conditions.filter((c) => conditions.some((d) => c.arg === d.arg && c.path === d.path && sameValue(c.value, d.value)));
     } else outcomes.push(outcome);
   }
   const requires = [...(result.protocol?.entry.values() ?? [])];
@@ -147,7 +155,9 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
  * What the function may write: parameters (and field paths) it assigns, or passes by address. A fact about
  * `vma->anon_vma` at an exit describes the caller's argument only when neither `vma` nor it is written.
  */
-function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): Set<string> {
+function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): ReadonlySet<string> {
+  const cached = writtenCache.get(cfg);
+  if (cached) return cached;
   const assigned = new Set<string>();
   const walk = (e: Expr): void => {
     if (e.kind === 'assign') {
@@ -165,20 +175,25 @@ function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): Set<string> {
     for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
     if (n.condition) walk(n.condition);
   }
+  writtenCache.set(cfg, assigned);
   return assigned;
 }
 
-/** A parameter or a field path from one (`vma`, `vma->vm_file`, `cc->is_khugepaged`). */
-const FIELD_PATH = /^([A-Za-z_]\w*)((?:->|\.)[A-Za-z_]\w*)*$/;
+const writtenCache = new WeakMap<object, ReadonlySet<string>>();
 
-/** The exit's facts about parameters the function does not write, named $0, $1…, in a stable order. */
-function parameterFacts(facts: ReadonlyMap<string, Value>, params: string[], written: ReadonlySet<string>): [string, Value][] {
-  const out: [string, Value][] = [];
+/** A name or a field path from one (`vma`, `vma->vm_file`, `cc->is_khugepaged`): what a caller can test too. */
+export const FIELD_PATH = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
+
+/** The exit's facts about parameters the function does not write, by argument and path, in a stable order. */
+function parameterFacts(facts: ReadonlyMap<string, Value>, params: string[], written: ReadonlySet<string>): SummaryCondition[] {
+  const out: SummaryCondition[] = [];
   for (const [key, value] of facts) {
-    const m = FIELD_PATH.exec(key);
-    if (!m || !params.includes(m[1]) || (value.truth === undefined && value.eq === undefined)) continue;
-    if ([...written].some((w) => w === m[1] || key === w || key.startsWith(`${w}->`) || key.startsWith(`${w}.`))) continue;
-    out.push([`$${params.indexOf(m[1])}${key.slice(m[1].length)}`, value]);
+    if (!FIELD_PATH.test(key) || (value.truth === undefined && value.eq === undefined)) continue;
+    // Neither the parameter nor any path on the way to the fact may be written: `vma->anon_vma` and its prefix `vma`.
+    const steps = key.split(/(?=->|\.)/);
+    const arg = params.indexOf(steps[0]);
+    if (arg < 0 || steps.some((_, i) => written.has(steps.slice(0, i + 1).join('')))) continue;
+    out.push({ arg, path: key.slice(steps[0].length), value });
   }
-  return out.sort((a, b) => a[0].localeCompare(b[0]));
+  return out.sort((a, b) => a.arg - b.arg || a.path.localeCompare(b.path));
 }

@@ -46,9 +46,20 @@ export type Tristate = 'yes' | 'no' | 'unknown';
 /** What is known of each feature for one check. */
 export type KernelFacts = Record<KernelFeatureName, Tristate>;
 
+const FEATURE_NAMES = Object.keys(KERNEL_FEATURES) as KernelFeatureName[];
+/** Every feature's API names, in one pattern: the text is scanned once per check, not once per name. */
+const API_NAMES = new RegExp(FEATURE_NAMES.flatMap((n) => KERNEL_FEATURES[n].api).join('|'), 'g');
+
+/** What the kernel has of each feature: from its version when known, else from the API names the text uses. */
 export function kernelFacts(version: string | undefined, text: string): KernelFacts {
+  const v = version === undefined ? undefined : parseKernelVersion(version);
+  const named = v ? undefined : new Set(Array.from(text.matchAll(API_NAMES), (m) => m[0]));
   const out = {} as KernelFacts;
-  for (const name of Object.keys(KERNEL_FEATURES) as KernelFeatureName[]) out[name] = kernelHas(name, version, text);
+  for (const name of FEATURE_NAMES) {
+    const f: KernelFeature = KERNEL_FEATURES[name];
+    out[name] = v ? (v.major > f.since.major || (v.major === f.since.major && v.minor >= f.since.minor) ? 'yes' : 'no')
+      : f.api.some((api) => named!.has(api)) ? 'yes' : 'unknown';
+  }
   return out;
 }
 
@@ -67,10 +78,7 @@ export function versionFromMakefile(makefile: string): string | undefined {
 }
 
 export function kernelHas(feature: KernelFeatureName, version: string | undefined, text: string): Tristate {
-  const f: KernelFeature = KERNEL_FEATURES[feature];
-  const v = version === undefined ? undefined : parseKernelVersion(version);
-  if (v) return v.major > f.since.major || (v.major === f.since.major && v.minor >= f.since.minor) ? 'yes' : 'no';
-  return f.api.some((name) => text.includes(name)) ? 'yes' : 'unknown';
+  return kernelFacts(version, text)[feature];
 }
 
 /** The note a finding gets when it holds only if the kernel has the feature. */
