@@ -7,12 +7,12 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import { forEachCall } from './cfg/calls';
 import type { Expr, FunctionCfg } from './cfg/types';
-import { exprText, interpret, lockIdentity, type Interpretation } from './check/interpret';
+import { familiesByIdentity, interpret, type Interpretation } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
-import { apiRow, type LockFamily } from './model/api';
+import type { LockFamily } from './model/api';
 import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
@@ -581,22 +581,4 @@ function entryLocks(site: FunctionSite, cfg: FunctionCfg): LockRecord[] {
       site: span, siteText: `${site.name}() annotation`,
     };
   });
-}
-
-function familiesByIdentity(cfg: FunctionCfg): Map<string, LockFamily> {
-  const out = new Map<string, LockFamily>();
-  const walk = (e: Expr): void => {
-    if (e.kind === 'call') {
-      const row = apiRow(e.callee);
-      for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
-        if (typeof eff.key === 'object' && e.args[eff.key.arg]) out.set(lockIdentity(exprText(e.args[eff.key.arg])), eff.family);
-      }
-      e.args.forEach(walk);
-    } else if (e.kind === 'assign') walk(e.value);
-    else if (e.kind === 'opaque') e.parts.forEach(walk);
-    else if (e.kind === 'unary') walk(e.arg);
-    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
-  };
-  for (const n of cfg.nodes) for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
-  return out;
 }

@@ -169,5 +169,12 @@ export function moveSummary(summary: FunctionSummary | undefined, moves: Documen
     moved ||= !same;
     return same ? r : { ...r, via, origin: { ...r.origin, site } };
   });
-  return moved ? { ...summary, requires } : summary;
+  const expects = summary.expects.map((c) => {
+    const site = moveSpan(c.origin.site, (p, edge) => moves.position(p, edge));
+    const same = site.startRow === c.origin.site.startRow && site.startColumn === c.origin.site.startColumn &&
+      site.endRow === c.origin.site.endRow && site.endColumn === c.origin.site.endColumn;
+    moved ||= !same;
+    return same ? c : { ...c, origin: { ...c.origin, site } };
+  });
+  return moved ? { ...summary, requires, expects } : summary;
 }

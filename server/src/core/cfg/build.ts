@@ -4,7 +4,7 @@
 // guard()/scoped_guard() (released on every exit from their scope), and #if/#ifdef blocks (a branch on the
 // preprocessor condition, so two blocks under the same condition stay correlated on each path).
 import type { Node } from 'web-tree-sitter';
-import { BUG_ON_MACROS, NORETURN_FUNCTIONS } from '../model/api';
+import { BUG_ON_MACROS, LOCK_TESTS, NORETURN_FUNCTIONS, WARN_MACROS } from '../model/api';
 import { declarationAssignments, declaredName, normalizeText, spanOf, toExpr } from './expr';
 import type { CfgEvent, CfgNode, CfgNodeKind, Expr, FunctionCfg, Span } from './types';
 
@@ -194,9 +194,10 @@ class CfgBuilder {
     const e = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
     if (!e) return cur;
     const expr = toExpr(e);
-    if (expr.kind === 'call' && BUG_ON_MACROS.has(expr.callee) && expr.args.length > 0) {
-      // `BUG_ON(c)` is `if (c) BUG();`
+    if (expr.kind === 'call' && expr.args.length > 0 && (BUG_ON_MACROS.has(expr.callee) || (WARN_MACROS.has(expr.callee) && testsLock(expr.args[0])))) {
+      // `BUG_ON(c)` is `if (c) BUG();`, and so is a warning about the lock state (WARN_MACROS)
       const b = this.branch(cur, expr.args[0], expr.span);
+      this.nodes[b].assertion = true;
       const stop = this.node('noreturn', spanOf(s));
       this.edge(b, stop);
       this.edge(stop, this.exitNode);
@@ -474,4 +475,15 @@ function exprText(e: Expr | undefined): string {
 function endSpan(body: Node): Span {
   const p = body.endPosition;
   return { startRow: p.row, startColumn: Math.max(0, p.column - 1), endRow: p.row, endColumn: p.column };
+}
+
+/** Whether the expression calls one of the lock tests (`!folio_test_locked(folio)`). */
+function testsLock(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call': return e.callee in LOCK_TESTS || e.args.some(testsLock);
+    case 'unary': return testsLock(e.arg);
+    case 'binary': return testsLock(e.left) || testsLock(e.right);
+    case 'opaque': return e.parts.some(testsLock);
+    default: return false;
+  }
 }

@@ -47,6 +47,8 @@ export interface CfgNode {
   label?: string;
   /** The goto/return statement stands in a { } block, so a statement can be inserted before it. */
   braced?: boolean;
+  /** A branch made of an assertion (`BUG_ON(c)`): its condition states what holds where the code goes on. */
+  assertion?: boolean;
 }
 
 export interface FunctionCfg {

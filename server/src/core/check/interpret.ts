@@ -3,10 +3,10 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { StateSet, cloneState, initialState, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import { FIELD_PATH, type FunctionSummary, type SummaryOutcome } from './summary';
+import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -17,7 +17,7 @@ export interface ExitState {
   node: CfgNode;
 }
 
-export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode';
+export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode';
 
 export interface LockEvent {
   kind: LockEventKind;
@@ -85,6 +85,8 @@ class Interpreter {
   private readonly tracked: Tracking;
   private readonly tracker?: ProtocolTracker;
   private statesVisited = 0;
+  /** The branch being decided is an assertion: a lock test in it says who holds the lock (see condition()). */
+  private asserting = false;
 
   constructor(private readonly cfg: FunctionCfg, private readonly ctx: InterpretContext) {
     this.tracked = collectTracking(cfg, ctx.summaries);
@@ -156,7 +158,9 @@ class Interpreter {
           out.push([node.succ[0], s]); // for (;;): always true
           continue;
         }
+        this.asserting = node.assertion === true;
         const { t, f } = this.condition(node.condition, s);
+        this.asserting = false;
         const cond = node.condition;
         const mark = (states: State[], taken: boolean) => (this.tracker ? states.map((x) => this.markCondition(cond, taken, x)) : states);
         for (const ts of mark(t, true)) out.push([node.succ[0], ts]);
@@ -394,14 +398,19 @@ class Interpreter {
           return assumed ? [{ o, st: assumed }] : [];
         });
         const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
-        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs), v: o.returns }));
+        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects), v: o.returns }));
       });
     }
     return states.map((st) => ({ s: st, v: {} }));
   }
 
-  private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[]): State {
+  private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[], expects: HeldContract[]): State {
     const st = this.tracker ? this.tracker.applySummaryPt(call, cloneState(s), o.pt) : cloneState(s);
+    // What the callee asserts held, this path holds — or, not having taken it, its own caller does.
+    for (const c of expects) {
+      const identity = instantiate(c.identity, call);
+      if (identity !== undefined) this.assertHeld(st, c.family, identity, c.mode, call, c.origin);
+    }
     for (const eff of o.effects) {
       if (eff.op === 'release-all') {
         for (const [k, l] of st.locks) if (l.family === eff.family && l.status === 'held') st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
@@ -427,6 +436,11 @@ class Interpreter {
     for (const eff of effects) {
       const identity = effectIdentity(eff, call, resultTarget);
       if (identity === undefined) continue;
+      if (eff.op === 'assert-held') {
+        const lock = this.namedLock(s, eff.family, identity, eff.anyFamily);
+        if (lock) this.assertHeld(s, lock.family, lock.identity, eff.mode, call);
+        continue;
+      }
       if (eff.op === 'release-all') {
         for (const [k, l] of s.locks) if (l.family === eff.family) s.locks.delete(k);
         continue;
@@ -441,6 +455,49 @@ class Interpreter {
       this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role, eff.marker);
     }
     return s;
+  }
+
+  /**
+   * The lock an assertion or a lock test names: a lock field (`&mm->mmap_lock` is the mmap_lock), else
+   * `family` — or, for calls that take any lock, the family a lock of that identity has on this path or in
+   * this function's own lock calls; undefined when nothing says which family it is.
+   */
+  private namedLock(s: State, family: LockFamily, identity: string, anyFamily = false): { family: LockFamily; identity: string } | undefined {
+    // A lock named by a call (`assert_spin_locked(pmd_lockptr(mm, pmd))`, mm/gup.c) is none the path can name.
+    if (!FIELD_PATH.test(identity)) return undefined;
+    const field = lockOfField(identity);
+    if (field) return field;
+    if (!anyFamily) return { family, identity };
+    for (const l of s.locks.values()) if (l.key === `${l.family}:${identity}`) return { family: l.family, identity };
+    const own = familiesByIdentity(this.cfg).get(identity);
+    return own ? { family: own, identity } : undefined;
+  }
+
+  /** The lock's key as lockOp() would name it on this path (aliases resolved). */
+  private lockKey(s: State, family: LockFamily, identity: string): string {
+    if (FAMILIES[family].singleton) return `${family}:${identity}`;
+    identity = this.alias(s, family, identity);
+    const named = s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
+    return named && s.locks.has(`${family}:${named}`) ? `${family}:${named}` : `${family}:${identity}`;
+  }
+
+  /**
+   * Mutates `s`: the kernel asserts the lock held here. Not taken on this path, it is the caller's, held on
+   * entry (a contract like __must_hold); released on this path, the assertion fails.
+   */
+  private assertHeld(s: State, family: LockFamily, identity: string, mode: LockMode | undefined, call: CallExpr,
+    assertedAt?: { site: Span; text: string }): void {
+    if (FAMILIES[family].counting) return;
+    const key = this.lockKey(s, family, identity);
+    const cur = s.locks.get(key);
+    const here = { site: call.span, siteText: assertedAt && assertedAt.text !== call.text ? `${call.text}, which asserts ${assertedAt.text}` : call.text };
+    if (cur?.status === 'released') this.note('asserted-released', cur, here);
+    else if (cur && mode && cur.mode && cur.mode !== mode && !cur.fromCaller) this.note('asserted-wrong-mode', cur, here);
+    if (cur) return;
+    s.locks.set(key, {
+      key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: true, count: 0,
+      site: call.span, siteText: call.text, assertedAt: assertedAt ?? { site: call.span, text: call.text },
+    });
   }
 
   /** Mutates `s` (already a private copy): one acquire/release/downgrade of the lock `family:identity`. */
@@ -491,7 +548,7 @@ class Interpreter {
     }
     if (cur.mode && mode && cur.mode !== mode) this.note('wrong-mode', cur, here);
     else if (!cur.fromCaller) this.note('release-held', cur, here);
-    s.locks.set(key, { ...record('released', cur.fromCaller), mode: cur.mode });
+    s.locks.set(key, { ...record('released', cur.fromCaller), mode: cur.mode, assertedAt: cur.assertedAt });
   }
 
   /**
@@ -541,6 +598,25 @@ class Interpreter {
       const flag = literalValue(e.right);
       if (flag) {
         return this.splitOn(this.expr(e.left, s, undefined, true), (v) => testFlag(v, flag), undefined, e);
+      }
+    }
+    if (e.kind === 'call' && LOCK_TESTS[e.callee] && e.args.length > 0) {
+      const test = LOCK_TESTS[e.callee];
+      const lock = this.namedLock(s, test.family, lockIdentity(exprText(e.args[0])), test.anyFamily);
+      if (lock && !FAMILIES[lock.family].counting) {
+        // Held or released on this path: the test is decided. Neither: in an assertion, the caller holds it;
+        // in an `if`, someone may (hpage_collapse_scan_pmd() skips folios others have locked).
+        const cur = s.locks.get(this.lockKey(s, lock.family, lock.identity));
+        if (cur && isHeld(cur)) return { t: [s], f: [] };
+        if (!this.asserting) return { t: [s], f: [s] };
+        if (cur) {
+          // Released on this path: the assertion fails here. Reported, and the code after it still checked.
+          this.note('asserted-released', cur, { site: e.span, siteText: e.text });
+          return { t: [s], f: [s] };
+        }
+        const t = cloneState(s);
+        this.assertHeld(t, lock.family, lock.identity, undefined, e);
+        return { t: [t], f: [s] };
       }
     }
     if (e.kind === 'opaque' && e.parts.length === 0 && e.text.startsWith('#if ')) return this.predicate(e.text, s);
@@ -865,3 +941,30 @@ function testedByCallees(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   });
   return out;
 }
+
+/**
+ * The family each lock identity has in the function's own lock calls (`spin_lock(&khugepaged_mm_lock)`: a
+ * spinlock), for annotations and assertions that name a lock without saying what it is.
+ */
+export function familiesByIdentity(cfg: FunctionCfg): Map<string, LockFamily> {
+  const cached = familiesCache.get(cfg);
+  if (cached) return cached;
+  const out = new Map<string, LockFamily>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'call') {
+      const row = apiRow(e.callee);
+      for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
+        if ((eff.op === 'acquire' || eff.op === 'release') && typeof eff.key === 'object' && e.args[eff.key.arg]) out.set(lockIdentity(exprText(e.args[eff.key.arg])), eff.family);
+      }
+      e.args.forEach(walk);
+    } else if (e.kind === 'assign') walk(e.value);
+    else if (e.kind === 'opaque') e.parts.forEach(walk);
+    else if (e.kind === 'unary') walk(e.arg);
+    else if (e.kind === 'binary') { walk(e.left); walk(e.right); }
+  };
+  for (const n of cfg.nodes) for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+  familiesCache.set(cfg, out);
+  return out;
+}
+
+const familiesCache = new WeakMap<FunctionCfg, Map<string, LockFamily>>();

@@ -249,6 +249,13 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
       out.push(make(ev.site, `${label} is released again although it was already released at line ${ev.previous!.site.startRow + 1}`, prev));
     } else if (ev.kind === 'wrong-mode') {
       out.push(make(ev.site, `${label} is released with ${ev.siteText.split('(')[0]}() but is held in the other mode (taken at line ${ev.previous!.site.startRow + 1})`, prev));
+    } else if (ev.kind === 'asserted-released') {
+      // One cause, one finding: a release this path repeats later is already reported as released again.
+      const sameRelease = (o: LockEvent) => o.kind === 'double-release' && o.key === ev.key && o.previous?.site.startRow === ev.previous?.site.startRow;
+      if (events.some(sameRelease)) continue;
+      out.push(make(ev.site, `${label} is asserted held here (${ev.siteText}), but this path released it at line ${ev.previous!.site.startRow + 1}`, prev));
+    } else if (ev.kind === 'asserted-wrong-mode') {
+      out.push(make(ev.site, `${label} is held in another mode (taken at line ${ev.previous!.site.startRow + 1}) than the one asserted here (${ev.siteText})`, prev));
     } else if (ev.kind === 'release-untouched') {
       untouchedAt.set(at, ev);
     } else {

@@ -79,17 +79,19 @@ const locks = (ctx: RequirementContext) => [...ctx.state.locks.values()];
 const held = (l: LockRecord) => (FAMILIES[l.family].counting ? l.count > 0 : l.status === 'held');
 const classOf = (l: LockRecord): LockClassId | undefined => lockClassOf(l.family, l.role, l.name);
 const describe = (l: LockRecord) => (FAMILIES[l.family].singleton ? FAMILIES[l.family].label : `${l.role ?? FAMILIES[l.family].label} '${l.name}'`);
-const takenAt = (l: LockRecord) => `${describe(l)} (taken at line ${line(l.site)})`;
+const takenAt = (l: LockRecord) => `${describe(l)} (${l.fromCaller ? `the caller's, per ${l.siteText} at` : 'taken at'} line ${line(l.site)})`;
 const heldOf = (ctx: RequirementContext, pred: (l: LockRecord) => boolean) => locks(ctx).filter((l) => held(l) && pred(l));
 const familyRecord = (ctx: RequirementContext, family: LockFamily) => locks(ctx).find((l) => l.family === family);
 /** The caller's lock as the caller holds it: not released and taken again here. */
 const callersHold = (l: LockRecord) => l.fromCaller && !l.retaken;
+/** Held by the caller in a mode no one said (`mmap_assert_locked(mm)`): read or write, the callers decide. */
+const inEitherMode = (l: LockRecord) => l.status === 'held' && l.mode === undefined && callersHold(l);
 
 const ATOMIC_FAMILIES = new Set<LockFamily>(['spin', 'rwlock', 'xas', 'rcu', 'pte_map', 'irq']);
 
 function mmapWrite(ctx: RequirementContext): Verdict {
   const m = familyRecord(ctx, 'mmap');
-  if (!m) return UNKNOWN;
+  if (!m || inEitherMode(m)) return UNKNOWN;
   if (m.status === 'held' && m.mode === 'write') return OK;
   const why = m.status === 'held' ? `the mmap_lock is held for read (${m.siteText}, line ${line(m.site)})`
     : `the mmap_lock was released at line ${line(m.site)} (${m.siteText})`;
@@ -149,7 +151,7 @@ function clearNeeds(ctx: RequirementContext, part: 'mmap' | 'vma' | 'rmap'): Ver
   const rule = 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS';
   if (part === 'mmap') {
     const m = familyRecord(ctx, 'mmap');
-    if (!m) return UNKNOWN;
+    if (!m || inEitherMode(m)) return UNKNOWN;
     if (m.status === 'held' && m.mode === 'write') return OK;
     const why = m.status === 'held' ? `only the mmap_lock for read (since line ${line(m.site)}): faults and GUP under the read lock can walk it`
       : `the mmap_lock, released at line ${line(m.site)}`;
@@ -232,7 +234,7 @@ function walkersExcluded(ctx: RequirementContext): Verdict {
   const v = pt(ctx, 'vmaExcl');
   if (!v) {
     const m = familyRecord(ctx, 'mmap');
-    if (!m || m.status !== 'held' || ctx.kernel.perVmaLocks !== 'yes') return UNKNOWN;
+    if (!m || m.status !== 'held' || inEitherMode(m) || ctx.kernel.perVmaLocks !== 'yes') return UNKNOWN;
     // The mmap_lock for write, taken here: faults under the mmap_lock are excluded, and a missing VMA write
     // lock is PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS's to report, once, at the clear.
     if (m.mode === 'write') return callersHold(m) ? UNKNOWN : OK;

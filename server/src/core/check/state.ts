@@ -22,6 +22,8 @@ export interface LockRecord {
   retaken?: boolean;
   /** Nesting depth relative to function entry, for counting families (RCU, PTE map, IRQ-off). */
   count: number;
+  /** Asserted held by the kernel here (lockdep, mmap_assert_*, a callee's assertion): a lock the caller holds. */
+  assertedAt?: { site: Span; text: string };
   /** Where it was last acquired (status held) or released (status released). */
   site: Span;
   siteText: string;
@@ -156,7 +158,7 @@ const stringHashes = new Map<string, number>();
 function lockKey(l: LockRecord): string {
   let k = lockKeys.get(l);
   if (k === undefined) {
-    k = `${l.key}|${l.status}|${l.mode ?? ''}|${l.count}|${l.fromCaller ? 'c' : ''}|${l.status === 'held' ? l.site.startRow : ''}`;
+    k = `${l.key}|${l.status}|${l.mode ?? ''}|${l.count}|${l.fromCaller ? 'c' : ''}${l.assertedAt ? 'a' : ''}|${l.status === 'held' ? l.site.startRow : ''}`;
     lockKeys.set(l, k);
   }
   return k;

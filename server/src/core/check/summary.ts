@@ -4,7 +4,7 @@
 // no hard-coded list of function names.
 import type { LockFamily, LockMode } from '../model/api';
 import { FAMILIES } from '../model/api';
-import type { Expr, FunctionCfg } from '../cfg/types';
+import type { Expr, FunctionCfg, Span } from '../cfg/types';
 import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import type { EntryRequirement } from './protocolTracker';
@@ -53,6 +53,18 @@ export interface FunctionSummary {
   outcomes: SummaryOutcome[];
   /** Protocol requirements the function could not decide: its callers check them at each call. */
   requires: EntryRequirement[];
+  /** Locks the function asserts its caller holds (its own assertions, or its callees' passed on). */
+  expects: HeldContract[];
+}
+
+/** A lock the callee asserts held on entry: `mmap_assert_write_locked(mm)`, `lockdep_assert_held(&l)`. */
+export interface HeldContract {
+  family: LockFamily;
+  /** As in SummaryEffect: `$0->anon_vma`, a global's name, or the family of a singleton. */
+  identity: string;
+  mode?: LockMode;
+  /** The assertion, in the function where it is written. */
+  origin: { site: Span; text: string };
 }
 
 const MAX_OUTCOMES = 8;
@@ -104,7 +116,8 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     } else outcomes.push(outcome);
   }
   const requires = [...(result.protocol?.entry.values() ?? [])];
-  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0) return undefined;
+  const expects = heldContracts(result, params, locals);
+  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
   const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
@@ -113,7 +126,20 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       if (!o.effects.some((e) => e.op === 'release-all' && e.family === family)) o.effects.push({ op: 'release-all', family, identity: '*' });
     }
   }
-  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires };
+  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires, expects };
+}
+
+/** The caller's locks some path asserted held, in the caller's terms; one per lock, the first assertion. */
+function heldContracts(result: Interpretation, params: string[], locals: string[]): HeldContract[] {
+  const out = new Map<string, HeldContract>();
+  for (const exit of result.exits) {
+    for (const lock of exit.state.locks.values()) {
+      if (!lock.assertedAt || !lock.fromCaller || out.has(lock.key)) continue;
+      const identity = calleeIdentity(lock, params, locals);
+      if (identity !== undefined) out.set(lock.key, { family: lock.family, identity, mode: lock.mode, origin: lock.assertedAt });
+    }
+  }
+  return [...out.values()].sort((a, b) => `${a.family}${a.identity}`.localeCompare(`${b.family}${b.identity}`));
 }
 
 /** What the function did to this lock, seen from the caller. */

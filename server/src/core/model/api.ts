@@ -61,9 +61,16 @@ export interface LockEffect {
   /**
    * `hand-off`: the object now belongs to a list or to LRU isolation, which keeps its lock until whoever
    * empties it (release_pte_pages() unlocks isolated folios): this function stops tracking that lock.
+   * `assert-held`: the kernel checks here that the lock is held (lockdep, CONFIG_DEBUG_VM). A lock the
+   * function did not take is then its caller's, held on entry: the assertion is the function's contract.
    */
-  op: 'acquire' | 'release' | 'downgrade' | 'release-all' | 'hand-off';
+  op: 'acquire' | 'release' | 'downgrade' | 'release-all' | 'hand-off' | 'assert-held';
   family: LockFamily;
+  /**
+   * The lock's family is not the call's to say (`lockdep_assert_held()` takes any lock): it is the one its
+   * expression names (LOCK_FIELDS), or the one this function's own calls take it with; `family` otherwise.
+   */
+  anyFamily?: boolean;
   key: LockKeySource;
   mode?: LockMode;
   /** What the lock is in protocol terms, for messages and hovers ("PMD lock", "PTE lock"). */
@@ -103,6 +110,9 @@ const rel = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: str
   ({ op: 'release', family, key, mode, role });
 /** Any lock on the object the argument points into (`&folio->lru` → folio). */
 const handOff = (key: LockKeySource): LockEffect => ({ op: 'hand-off', family: 'folio', key });
+/** The lock is asserted held here (`mode`: in that mode; none: in either). */
+const asserts = (family: LockFamily, key: LockKeySource, mode?: LockMode, anyFamily?: boolean): LockEffect =>
+  ({ op: 'assert-held', family, key, mode, anyFamily });
 const arg0 = { arg: 0 };
 const arg1 = { arg: 1 };
 
@@ -269,6 +279,20 @@ export const LOCK_API: ApiRow[] = [
   lock('__acquire', { ...acq('spin', arg0), marker: true }),
   lock('__release', { ...rel('spin', arg0), marker: true }),
 
+  // Assertions that a lock is held: include/linux/lockdep.h, include/linux/mmap_lock.h, include/linux/fs.h
+  // (i_mmap_assert_*), include/linux/spinlock.h. vma_assert_locked() accepts the VMA read lock, its write
+  // lock or the mmap_lock: it names no one lock, and is not here.
+  lock('lockdep_assert_held', asserts('spin', arg0, undefined, true)),
+  lock('lockdep_assert_held_once', asserts('spin', arg0, undefined, true)),
+  lock('lockdep_assert_held_write', asserts('spin', arg0, 'write', true)),
+  lock('lockdep_assert_held_read', asserts('spin', arg0, 'read', true)),
+  lock('assert_spin_locked', asserts('spin', arg0)),
+  lock('mmap_assert_locked', asserts('mmap', 'family')),
+  lock('mmap_assert_write_locked', asserts('mmap', 'family', 'write')),
+  lock('vma_assert_write_locked', asserts('vma', arg0, 'write')),
+  lock('i_mmap_assert_locked', asserts('i_mmap', arg0)),
+  lock('i_mmap_assert_write_locked', asserts('i_mmap', arg0, 'write')),
+
   // RCU, IRQ-off, MMU notifier ranges
   lock('rcu_read_lock', acq('rcu', 'family')),
   lock('rcu_read_unlock', rel('rcu', 'family')),
@@ -306,6 +330,52 @@ export const GUARD_CLASSES: Record<string, { acquire: string; release: string }>
   i_mmap_read_lock: { acquire: 'i_mmap_lock_read', release: 'i_mmap_unlock_read' },
   anon_vma_write: { acquire: 'anon_vma_lock_write', release: 'anon_vma_unlock_write' },
 };
+
+/**
+ * Calls that test whether a lock is held (include/linux/page-flags.h, rwsem.h, spinlock.h, mutex.h,
+ * lockdep.h). `VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)` states that the folio is locked there: when
+ * this function did not lock it, its caller did.
+ */
+export const LOCK_TESTS: Record<string, { family: LockFamily; anyFamily?: boolean }> = {
+  folio_test_locked: { family: 'folio' },
+  PageLocked: { family: 'folio' },
+  rwsem_is_locked: { family: 'rwsem', anyFamily: true },
+  spin_is_locked: { family: 'spin' },
+  mutex_is_locked: { family: 'mutex' },
+  lockdep_is_held: { family: 'spin', anyFamily: true },
+};
+
+/**
+ * Lock fields of the kernel's objects, and the family of the calls that take them: `&mm->mmap_lock` is
+ * what mmap_read_lock(mm) takes (include/linux/mmap_lock.h), `&mapping->i_mmap_rwsem` what
+ * i_mmap_lock_write(mapping) takes (include/linux/fs.h), `&anon_vma->root->rwsem` what
+ * anon_vma_lock_write(anon_vma) takes (include/linux/rmap.h). The identity is the owning object's.
+ */
+export const LOCK_FIELDS: { field: string; family: LockFamily }[] = [
+  { field: '->mmap_lock', family: 'mmap' },
+  { field: '->i_mmap_rwsem', family: 'i_mmap' },
+  { field: '->root->rwsem', family: 'anon_vma' },
+];
+
+/** The family and identity of a lock named by its field (`mm->mmap_lock` → the mmap_lock), if it is one of LOCK_FIELDS. */
+export function lockOfField(identity: string): { family: LockFamily; identity: string } | undefined {
+  for (const { field, family } of LOCK_FIELDS) {
+    if (identity.endsWith(field) && identity.length > field.length) {
+      return { family, identity: FAMILIES[family].singleton ? family : identity.slice(0, -field.length) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Warnings that state what holds (include/linux/mmdebug.h, asm-generic/bug.h). The kernel goes on when one
+ * fires, so a path where it does is not cut — except where the condition tests a lock (LOCK_TESTS): an
+ * assertion of the locking contract, read like BUG_ON.
+ */
+export const WARN_MACROS = new Set([
+  'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'VM_WARN_ON_FOLIO', 'VM_WARN_ON_ONCE_FOLIO',
+  'VM_WARN_ON_ONCE_PAGE', 'VM_WARN_ON_VMA', 'VM_WARN_ON_ONCE_VMA', 'VM_WARN_ON_ONCE_MM',
+]);
 
 /** Tests of a returned pointer: `IS_ERR(folio)` is true exactly for an error-pointer outcome. */
 export const POINTER_TESTS: Record<string, (v: { eq?: string; ne?: string[]; truth?: boolean }) => boolean | undefined> = {

@@ -30,6 +30,7 @@ function describeEffect(effect: LockEffect, args: string[]): string {
     case 'release': return `releases ${what}${target}${mode}`;
     case 'downgrade': return `downgrades ${what}${target} from write to read`;
     case 'release-all': return `ends every ${traits.label} still held`;
+    case 'assert-held': return `checks that ${what}${target} is held${mode} (by the caller, if not taken here)`;
     case 'hand-off': return `hands the ${traits.label} of${target} over to its next owner (no longer this function's to release)`;
     // An effect added to the core's table after this file was written: say what the table says.
     default: return `${String(effect.op)}: ${what}${target}`;
