@@ -6,7 +6,7 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
+import { FIELD_PATH, RETURNED, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -398,13 +398,14 @@ class Interpreter {
           return assumed ? [{ o, st: assumed }] : [];
         });
         const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
-        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects), v: o.returns }));
+        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), v: o.returns }));
       });
     }
     return states.map((st) => ({ s: st, v: {} }));
   }
 
-  private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[], expects: HeldContract[]): State {
+  private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[], expects: HeldContract[],
+    resultTarget: string | undefined): State {
     const st = this.tracker ? this.tracker.applySummaryPt(call, cloneState(s), o.pt) : cloneState(s);
     // What the callee asserts held, this path holds — or, not having taken it, its own caller does.
     for (const c of expects) {
@@ -416,7 +417,7 @@ class Interpreter {
         for (const [k, l] of st.locks) if (l.family === eff.family && l.status === 'held') st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
         continue;
       }
-      const key = instantiate(eff.identity, call);
+      const key = instantiate(eff.identity, call, resultTarget);
       if (key === undefined) continue;
       // The callee may have switched modes on the way (collapse_huge_page() drops the caller's read lock and
       // ends with mmap_write_unlock()): a summarized release releases whatever mode the caller holds.
@@ -814,7 +815,9 @@ function conditionTarget(call: CallExpr, arg: number, path: string): string | un
 }
 
 /** Summary identities name parameters as $0, $1…: substitute the caller's argument texts. */
-function instantiate(identity: string, call: CallExpr): string | undefined {
+function instantiate(identity: string, call: CallExpr, resultTarget?: string): string | undefined {
+  // The returned object: the variable the caller assigns it to (none: the caller drops it).
+  if (identity.startsWith(RETURNED)) return resultTarget === undefined ? undefined : lockIdentity(resultTarget + identity.slice(RETURNED.length));
   const m = /^\$(\d+)(.*)$/.exec(identity);
   if (!m) return identity;
   const arg = call.args[Number(m[1])];

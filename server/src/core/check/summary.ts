@@ -8,7 +8,7 @@ import type { Expr, FunctionCfg, Span } from '../cfg/types';
 import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import type { EntryRequirement } from './protocolTracker';
-import { sameValue } from './values';
+import { compareValues, sameValue } from './values';
 import type { LockRecord, Value } from './state';
 
 export interface SummaryEffect {
@@ -19,7 +19,10 @@ export interface SummaryEffect {
    */
   op: 'acquire' | 'release' | 'release-all';
   family: LockFamily;
-  /** Lock identity with the callee's parameters written as $0, $1… (`$0->anon_vma`), or a global's name. */
+  /**
+   * Lock identity with the callee's parameters written as $0, $1… (`$0->anon_vma`), the returned object as
+   * `$ret` (`$ret->lock`), or a global's name.
+   */
   identity: string;
   mode?: LockMode;
 }
@@ -88,7 +91,8 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     for (const lock of exit.state.locks.values()) {
       const effect = netEffect(lock);
       if (!effect || (effect === 'acquire' && leaked.has(lock.key))) continue;
-      const identity = calleeIdentity(lock, params, locals);
+      // Only a lock taken on the returned object is the caller's: one released on it was never the caller's.
+      const identity = calleeIdentity(lock, params, locals, effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined);
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
         effects.push({ op: 'release-all', family: lock.family, identity: '*' });
@@ -106,7 +110,10 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       .map(([fact, r]): [PtFact, string] => [fact, r.value])
       .sort();
     const conditions = parameterFacts(exit.state.facts, params, written);
-    const outcome = { returns: exit.value, effects, outParams, pt, conditions };
+    // An object returned with its lock held is no NULL pointer, whatever the path knew of it.
+    const returnsLocked = effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
+    const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
+    const outcome = { returns, effects, outParams, pt, conditions };
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
@@ -115,6 +122,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       same.conditions = same.conditions.filter((c) => conditions.some((d) => c.arg === d.arg && c.path === d.path && sameValue(c.value, d.value)));
     } else outcomes.push(outcome);
   }
+  dropUntellableReturnedLocks(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
   if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
@@ -151,15 +159,40 @@ function netEffect(lock: LockRecord): 'acquire' | 'release' | undefined {
   return undefined;
 }
 
-/** The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals. */
-function calleeIdentity(lock: LockRecord, params: string[], locals: string[]): string | undefined {
+/**
+ * The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals, except
+ * the local it returns (`$ret`): mm/swapfile.c lock_cluster() returns the cluster whose lock it took.
+ */
+function calleeIdentity(lock: LockRecord, params: string[], locals: string[], returned?: string): string | undefined {
   const identity = lock.key.slice(lock.family.length + 1);
   if (FAMILIES[lock.family].singleton) return identity;
   const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
+  if (root !== undefined && root === returned && !params.includes(root)) return `${RETURNED}${identity.slice(root.length)}`;
   if (!root || locals.includes(root)) return undefined;
   const index = params.indexOf(root);
   // A global such as khugepaged_mm_lock is the same lock in the caller.
   return index >= 0 ? `$${index}${identity.slice(root.length)}` : identity;
+}
+
+/**
+ * A lock on the returned object is the caller's to release only when the caller can tell that it got it:
+ * every outcome returns it locked, or those that do not return something else (NULL, an error). Otherwise
+ * (mm/z3fold.c get_z3fold_header() locks the header except for headless pages, which its callers tell by a
+ * page flag) the summary says nothing of it, as of any lock on a callee's local.
+ */
+function dropUntellableReturnedLocks(outcomes: SummaryOutcome[]): void {
+  const returned = (o: SummaryOutcome) => o.effects.filter((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
+  const untellable = outcomes.some((locked) => returned(locked).some((e) => outcomes.some((o) =>
+    !returned(o).some((f) => f.identity === e.identity && f.family === e.family) && compareValues(o.returns, locked.returns) !== false)));
+  if (!untellable) return;
+  for (const o of outcomes) o.effects = o.effects.filter((e) => !e.identity.startsWith(RETURNED));
+}
+
+/** A summary identity's root that stands for the returned value: `$ret->lock`. */
+export const RETURNED = '$ret';
+
+function returnedLocal(e: Expr | undefined): string | undefined {
+  return e?.kind === 'ident' ? e.name : undefined;
 }
 
 function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
