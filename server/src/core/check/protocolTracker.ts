@@ -61,7 +61,8 @@ export class ProtocolTracker {
   readonly entry = new Map<string, EntryRequirement>();
   readonly callSites = new Map<string, CallSiteRecord>();
 
-  constructor(private readonly env: ProtocolEnv) {}
+  /** `params`: the function's parameters, in whose terms its callers are told which of their locks it released. */
+  constructor(private readonly env: ProtocolEnv, private readonly params: readonly string[] = []) {}
 
   /** Checks a call before its effects; returns the state (unchanged). */
   beforeCall(call: CallExpr, s: State, lockRow: ApiRow | undefined, summary: FunctionSummary | undefined): void {
@@ -78,7 +79,7 @@ export class ProtocolTracker {
         // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
         // would move the call's end otherwise than the note's).
         const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
-        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, extra.released), origin);
+        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, this.params, extra.released), origin);
         return;
       }
       const ok = verdict.kind === 'ok';
@@ -108,7 +109,8 @@ export class ProtocolTracker {
     // (A refcount check reaches a summary only when it was decisive: made with the folio locked.)
     for (const r of summary?.requires ?? []) {
       const use = r.id.startsWith('unreachable:') ? r.id.slice('unreachable:'.length) as IsolatedUse : undefined;
-      check(r.id, `${call.callee}() (${r.via})`, { released: r.released, use, decisive: true, origin: r.origin });
+      const released = r.released?.flatMap((k) => inCallerTerms(k, call) ?? []);
+      check(r.id, `${call.callee}() (${r.via})`, { released, use, decisive: true, origin: r.origin });
     }
   }
 
@@ -261,12 +263,28 @@ export class ProtocolTracker {
   }
 }
 
-/** Keys of global locks the caller held on entry and this path has released (plus those passed down). */
-function callerLocksReleased(s: State, already: string[] = []): string[] {
-  const keys = [...s.locks.values()]
-    .filter((l) => l.fromCaller && l.status === 'released' && (FAMILIES[l.family].singleton || /^[a-z_]\w*_lock$/.test(l.name)))
-    .map((l) => l.key);
+/**
+ * Keys of the caller's locks this path has released (plus those passed down): singletons, globals, and locks
+ * reached through a parameter, written `$i` (`spin:$0->lock`) — mm/swapfile.c swap_reclaim_full_clusters()
+ * drops its caller's `si->lock` before cond_resched().
+ */
+function callerLocksReleased(s: State, params: readonly string[], already: string[] = []): string[] {
+  const keys = [...s.locks.values()].filter((l) => l.fromCaller && l.status === 'released').flatMap((l) => {
+    if (FAMILIES[l.family].singleton || /^[a-z_]\w*_lock$/.test(l.name)) return [l.key];
+    const identity = l.key.slice(l.family.length + 1);
+    const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
+    const i = root === undefined ? -1 : params.indexOf(root);
+    return i < 0 ? [] : [`${l.family}:$${i}${identity.slice(root!.length)}`];
+  });
   return [...new Set([...already, ...keys])];
+}
+
+/** A released-lock key of a callee (callerLocksReleased) in the caller's names; undefined when an argument is missing. */
+function inCallerTerms(key: string, call: CallExpr): string | undefined {
+  const m = /^(\w+):\$(\d+)(.*)$/.exec(key);
+  if (!m) return key;
+  const arg = call.args[Number(m[2])];
+  return arg ? `${m[1]}:${argText(arg).replace(/^&/, '').replace(/^\((.*)\)$/, '$1')}${m[3]}` : undefined;
 }
 
 /** Calls that map a PTE table, by the index of their PMD argument. */
