@@ -480,7 +480,7 @@ function endSpan(body: Node): Span {
 /** Whether the expression calls one of the lock tests (`!folio_test_locked(folio)`). */
 function testsLock(e: Expr): boolean {
   switch (e.kind) {
-    case 'call': return e.callee in LOCK_TESTS || e.args.some(testsLock);
+    case 'call': return LOCK_TESTS.has(e.callee) || e.args.some(testsLock);
     case 'unary': return testsLock(e.arg);
     case 'binary': return testsLock(e.left) || testsLock(e.right);
     case 'opaque': return e.parts.some(testsLock);

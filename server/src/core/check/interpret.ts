@@ -601,8 +601,8 @@ class Interpreter {
         return this.splitOn(this.expr(e.left, s, undefined, true), (v) => testFlag(v, flag), undefined, e);
       }
     }
-    if (e.kind === 'call' && LOCK_TESTS[e.callee] && e.args.length > 0) {
-      const test = LOCK_TESTS[e.callee];
+    const test = e.kind === 'call' && e.args.length > 0 ? LOCK_TESTS.get(e.callee) : undefined;
+    if (test && e.kind === 'call') {
       const lock = this.namedLock(s, test.family, lockIdentity(exprText(e.args[0])), test.anyFamily);
       if (lock && !FAMILIES[lock.family].counting) {
         // Held or released on this path: the test is decided. Neither: in an assertion, the caller holds it;

@@ -336,14 +336,14 @@ export const GUARD_CLASSES: Record<string, { acquire: string; release: string }>
  * lockdep.h). `VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)` states that the folio is locked there: when
  * this function did not lock it, its caller did.
  */
-export const LOCK_TESTS: Record<string, { family: LockFamily; anyFamily?: boolean }> = {
-  folio_test_locked: { family: 'folio' },
-  PageLocked: { family: 'folio' },
-  rwsem_is_locked: { family: 'rwsem', anyFamily: true },
-  spin_is_locked: { family: 'spin' },
-  mutex_is_locked: { family: 'mutex' },
-  lockdep_is_held: { family: 'spin', anyFamily: true },
-};
+export const LOCK_TESTS = new Map<string, { family: LockFamily; anyFamily?: boolean }>([
+  ['folio_test_locked', { family: 'folio' }],
+  ['PageLocked', { family: 'folio' }],
+  ['rwsem_is_locked', { family: 'rwsem', anyFamily: true }],
+  ['spin_is_locked', { family: 'spin' }],
+  ['mutex_is_locked', { family: 'mutex' }],
+  ['lockdep_is_held', { family: 'spin', anyFamily: true }],
+]);
 
 /**
  * Lock fields of the kernel's objects, and the family of the calls that take them: `&mm->mmap_lock` is
