@@ -183,6 +183,21 @@ class CfgBuilder {
         i++;
         continue;
       }
+      // `if (c) list_for_each_entry(...) stmt;` (mm/vma.c mm_drop_all_locks()): the if ends at the macro, which
+      // has no semicolon, and the loop's body is the next statement.
+      const consequence = s.type === 'if_statement' && !s.childForFieldName('alternative') ? s.childForFieldName('consequence') : null;
+      const nested = consequence ? iteratorMacroCall(consequence) : null;
+      if (nested && body && isStatementNode(body)) {
+        const cond = s.childForFieldName('condition');
+        const b = this.branch(cur, cond ? toExpr(cond) : undefined, cond ? spanOf(cond) : spanOf(s));
+        const call = toExpr(nested) as CallExpr;
+        const thenEnd = ITERATOR_GUARD_MACROS.has(call.callee)
+          ? this.scopedGuard(call, body, this.continueFrom(b))
+          : this.loop(this.continueFrom(b), nested, body, null, null, true);
+        cur = this.join(thenEnd, this.continueFrom(b));
+        i++;
+        continue;
+      }
       cur = this.statement(s, cur);
     }
     const scope = this.scopes.pop()!;
