@@ -104,9 +104,12 @@ class CfgBuilder {
         return this.block(s.namedChildren.filter(isNode), cur);
       case 'expression_statement':
         return this.expressionStatement(s, cur);
-      case 'declaration':
+      case 'declaration': {
+        const unset = declaredWithoutValue(s);
+        if (unset.length > 0) this.nodes[cur].events.push({ kind: 'declare', names: unset });
         for (const e of declarationAssignments(s)) this.eval(cur, e);
         return cur;
+      }
       case 'if_statement':
         return this.ifStatement(s, cur);
       case 'while_statement':
@@ -462,6 +465,19 @@ function declaredNames(decl: Node | null): string[] {
     .map((d) => declaredName(d))
     .filter((n): n is Node => n !== null)
     .map((n) => n.text);
+}
+
+/**
+ * The pointer and plain locals a declaration leaves without a value: not arrays (their elements are set one by
+ * one), not `static`/`extern` ones (zeroed, or defined elsewhere).
+ */
+function declaredWithoutValue(decl: Node): string[] {
+  if (decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /^(static|extern)$/.test(c.text))) return [];
+  return decl.childrenForFieldName('declarator').flatMap((d) => {
+    let cur: Node | null = d;
+    while (cur?.type === 'pointer_declarator') cur = cur.childForFieldName('declarator');
+    return cur?.type === 'identifier' ? [cur.text] : [];
+  });
 }
 
 function isStatementNode(n: Node): boolean {

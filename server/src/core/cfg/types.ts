@@ -27,6 +27,8 @@ export type CfgEvent =
   | { kind: 'eval'; expr: Expr }
   /** Leave the scope of a cleanup.h guard: the lock taken by `acquire` is released. */
   | { kind: 'guard-release'; acquire: Expr & { kind: 'call' }; span: Span }
+  /** Locals declared here without a value (`spinlock_t *ptl;`): nothing they point to is set yet. */
+  | { kind: 'declare'; names: string[] }
   /** A `#if`/`#ifdef` branch decision is recorded as a condition fact on its text (see CfgNode.condition). */
   ;
 

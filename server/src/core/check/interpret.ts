@@ -17,7 +17,7 @@ export interface ExitState {
   node: CfgNode;
 }
 
-export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode';
+export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode' | 'unset';
 
 export interface LockEvent {
   kind: LockEventKind;
@@ -208,6 +208,11 @@ class Interpreter {
 
   private event(ev: CfgEvent, s: State): State[] {
     if (ev.kind === 'eval') return this.expr(ev.expr, s).map((r) => r.s);
+    if (ev.kind === 'declare') {
+      // Only locals that name a lock somewhere are worth a fact (see lockOp).
+      const named = ev.names.filter((n) => this.tracked.lockRoots.has(n));
+      return [named.reduce((st, n) => setFact(st, `${UNSET_FACT}${n}`, { truth: true }), s)];
+    }
     const cls = GUARD_CLASSES[guardClass(ev.acquire.callee)];
     const row = cls && apiRow(cls.release);
     if (!row) return [s];
@@ -302,11 +307,11 @@ class Interpreter {
   private forget(s: State, target: string, handOffLocks = true, forgetFacts = true): State {
     // Called at every assignment on every path: loops, and nothing allocated when nothing is forgotten.
     const aliasKey = `${ALIAS_FACT}${target}`;
+    // Any write into a local (`range.start = x`, `&ptl` passed out) sets it, for this purpose.
+    const unsetKey = `${UNSET_FACT}${rootOf(target)}`;
     let stale: string[] | undefined;
-    if (forgetFacts) {
-      for (const k of s.facts.keys()) {
-        if (k === target || k === aliasKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))) (stale ??= []).push(k);
-      }
+    for (const k of s.facts.keys()) {
+      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
     }
     let handedOff: LockRecord[] | undefined;
     if (handOffLocks) {
@@ -355,6 +360,10 @@ class Interpreter {
     // A summarized callee says what it writes through each pointer on each outcome; what it does not
     // write keeps its value (`bool mmap_locked = true` survives a hpage_collapse_scan_pmd() that kept the lock).
     if (!summary) states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t, false) : acc), st));
+    // A local passed by address is set by the callee; one passed by name to anything but a lock call is set
+    // by a macro (`list_for_each_entry(avc, ...)`), or else read unset: a bug the compiler reports, not ours.
+    const setByCall = e.args.flatMap((a) => (a.kind === 'unary' && a.op === '&' ? [rootOf(lvalueText(a.arg))] : a.kind === 'ident' && !row ? [a.name] : []));
+    if (setByCall.length > 0) states = states.map((st) => dropFacts(st, (k) => k.startsWith(UNSET_FACT) && setByCall.includes(k.slice(UNSET_FACT.length))));
     if (row) {
       const table = row.mapsTableOf && e.args[row.mapsTableOf.arg] ? tableFact(exprText(e.args[row.mapsTableOf.arg])) : undefined;
       return states.flatMap((st) => {
@@ -512,6 +521,9 @@ class Interpreter {
     const name = traits.singleton ? traits.label : identity;
     const cur = s.locks.get(key);
     const here = { site: call.span, siteText: call.text };
+    if (!traits.singleton && s.facts.has(`${UNSET_FACT}${rootOf(identity)}`)) {
+      this.note('unset', { key, family, name, status: 'released', fromCaller: false, count: 0, ...here }, here);
+    }
     const record = (status: 'held' | 'released', fromCaller: boolean, count = 0): LockRecord =>
       ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role });
 
@@ -710,6 +722,9 @@ class Interpreter {
 
 const zeroSpan: Span = { startRow: 0, startColumn: 0, endRow: 0, endColumn: 0 };
 
+/** Fact key: `unset:ptl` — the local was declared without a value and nothing on this path has set it. */
+const UNSET_FACT = 'unset:';
+
 /** Fact key: `alias:page` = {eq: 'folio'} after `page = folio_file_page(folio, i)`. */
 const ALIAS_FACT = 'alias:';
 
@@ -892,6 +907,8 @@ interface Tracking {
   returned: Set<string>;
   /** Conditions that appear more than once: a path remembers which way it took them. */
   predicates: Set<string>;
+  /** Roots of the lock expressions of the function's lock calls and of its summarised callees' lock effects. */
+  lockRoots: Set<string>;
 }
 
 function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): Tracking {
@@ -923,7 +940,17 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   const returned = new Set(cfg.nodes.flatMap((n) => (n.returnValue?.kind === 'ident' ? [n.returnValue.name] : [])));
   // Out-parameters: `*mmap_locked = false` is how hpage_collapse_scan_pmd() tells its caller it dropped the lock.
   const vars = new Set([...tested, ...cfg.params.map((p) => `*${p}`), ...testedByCallees(cfg, summaries)]);
-  return { vars, tested, returned, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)) };
+  const lockRoots = new Set([...familiesByIdentity(cfg).keys()].map(rootOf));
+  forEachCall(cfg, (call) => {
+    for (const o of summaries.get(call.callee)?.outcomes ?? []) {
+      for (const eff of o.effects) {
+        const arg = /^\$(\d+)/.exec(eff.identity);
+        const e = arg && call.args[Number(arg[1])];
+        if (e) lockRoots.add(rootOf(lockIdentity(exprText(e))));
+      }
+    }
+  });
+  return { vars, tested, returned, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)), lockRoots };
 }
 
 /**

@@ -21,7 +21,7 @@ export function deadLocalsAt(cfg: FunctionCfg): ReadonlySet<string>[] {
 function compute(cfg: FunctionCfg): ReadonlySet<string>[] {
   const escaped = new Set<string>();
   const steps = cfg.nodes.map((n) => {
-    const exprs = n.events.map((ev) => (ev.kind === 'eval' ? ev.expr : ev.acquire));
+    const exprs = n.events.flatMap((ev) => (ev.kind === 'eval' ? [ev.expr] : ev.kind === 'guard-release' ? [ev.acquire] : []));
     if (n.condition) exprs.push(n.condition);
     if (n.returnValue) exprs.push(n.returnValue);
     return exprs.map((e) => accessesOf(e, escaped));

@@ -239,6 +239,7 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
   const out: Finding[] = [];
   const untouchedAt = new Map<string, LockEvent>();
   const heldAt = new Map<string, LockEvent>();
+  const unsetAt = new Set<string>();
   for (const ev of events) {
     const at = `${ev.site.startRow}:${ev.site.startColumn}:${ev.key}`;
     const label = FAMILIES[ev.family].singleton ? FAMILIES[ev.family].label : `'${ev.name}'`;
@@ -256,6 +257,10 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
       out.push(make(ev.site, `${label} is asserted held here (${ev.siteText}), but this path released it at line ${ev.previous!.site.startRow + 1}`, prev));
     } else if (ev.kind === 'asserted-wrong-mode') {
       out.push(make(ev.site, `${label} is held in another mode (taken at line ${ev.previous!.site.startRow + 1}) than the one asserted here (${ev.siteText})`, prev));
+    } else if (ev.kind === 'unset') {
+      unsetAt.add(at);
+      const root = /^[A-Za-z_]\w*/.exec(ev.name)?.[0] ?? ev.name;
+      out.push(make(ev.site, `${ev.siteText.split('(')[0]}() on '${ev.name}', but nothing on this path has set '${root}' (declared without a value)`, []));
     } else if (ev.kind === 'release-untouched') {
       untouchedAt.set(at, ev);
     } else {
@@ -265,7 +270,7 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
   // The same release is reached both holding a lock taken in this function and without having taken it:
   // on the second path it releases a lock it does not hold.
   for (const [at, ev] of untouchedAt) {
-    if (!heldAt.has(at)) continue;
+    if (!heldAt.has(at) || unsetAt.has(at)) continue; // an unset lock: reported as that, once
     const label = FAMILIES[ev.family].singleton ? FAMILIES[ev.family].label : `'${ev.name}'`;
     out.push(make(ev.site, `${label} is released here on a path where this function did not take it`, []));
   }

@@ -79,7 +79,7 @@ class Extractor {
     let tail = start;
     for (const ev of node.events) {
       if (ev.kind === 'eval') tail = this.calls(ev.expr, tail, stack);
-      else tail = this.chain(tail, { op: guardRelease(ev.acquire.callee), args: ev.acquire.args.map(text), loc: this.loc(ev.span) });
+      else if (ev.kind === 'guard-release') tail = this.chain(tail, { op: guardRelease(ev.acquire.callee), args: ev.acquire.args.map(text), loc: this.loc(ev.span) });
     }
     if (node.kind === 'return') {
       if (node.returnValue) tail = this.calls(node.returnValue, tail, stack);
