@@ -410,7 +410,29 @@ class Interpreter {
         return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), v: o.returns }));
       });
     }
+    if (!/^[A-Za-z_]\w*$/.test(e.callee)) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
     return states.map((st) => ({ s: st, v: {} }));
+  }
+
+  /**
+   * A call through a pointer (`mapping->a_ops->writepage(&folio->page, &wbc)`) may do anything to the locks
+   * of the objects it is given: ->writepage() unlocks the folio (Documentation/filesystems/locking.rst), most
+   * callbacks do not. The path stops knowing those locks: taken again or released after the call, neither is
+   * a double acquire or release, and whose they are (this function's or its caller's) stays as it was. A lock
+   * already released stays released: what the call could do to it is take it, which callbacks do not.
+   */
+  private indirectCall(call: CallExpr, s: State): State {
+    const roots = [...new Set(call.args.map((a) => rootOf(lockIdentity(exprText(a)))).filter((r) => r !== ''))];
+    if (roots.length === 0) return s;
+    const out = cloneState(s);
+    for (const l of s.locks.values()) {
+      if (l.status !== 'held' || FAMILIES[l.family].singleton || FAMILIES[l.family].counting || !roots.includes(rootOf(l.key.slice(l.family.length + 1)))) continue;
+      out.locks.delete(l.key);
+      out.facts.set(`${UNKNOWN_LOCK_FACT}${l.key}`, { truth: l.fromCaller });
+    }
+    // What it hands back locked (`vmf->page` with VM_FAULT_LOCKED from ->fault()) is this function's then.
+    for (const r of roots) out.facts.set(`${HANDED_BACK_FACT}${r}`, { truth: true });
+    return out;
   }
 
   private applySummary(o: SummaryOutcome, call: CallExpr, s: State, outArgs: (string | undefined)[], expects: HeldContract[],
@@ -504,9 +526,11 @@ class Interpreter {
     if (cur?.status === 'released') this.note('asserted-released', cur, here);
     else if (cur && mode && cur.mode && cur.mode !== mode && !cur.fromCaller) this.note('asserted-wrong-mode', cur, here);
     if (cur) return;
+    // Asserted after a call through a pointer was given its object: that call handed it over locked.
+    const handedBack = !FAMILIES[family].singleton && s.facts.has(`${HANDED_BACK_FACT}${rootOf(key.slice(family.length + 1))}`);
     s.locks.set(key, {
-      key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: true, count: 0,
-      site: call.span, siteText: call.text, assertedAt: assertedAt ?? { site: call.span, text: call.text },
+      key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: !handedBack, count: 0,
+      site: call.span, siteText: call.text, assertedAt: handedBack ? undefined : assertedAt ?? { site: call.span, text: call.text },
     });
   }
 
@@ -528,6 +552,14 @@ class Interpreter {
       ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role });
 
     if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
+    const unknown = s.facts.get(`${UNKNOWN_LOCK_FACT}${key}`);
+    if (unknown && !traits.counting && (op === 'acquire' || op === 'release')) {
+      // After a call through a pointer that had the lock's object (indirectCall): no double acquire or release.
+      s.facts.delete(`${UNKNOWN_LOCK_FACT}${key}`);
+      const caller = unknown.truth === true;
+      s.locks.set(key, op === 'acquire' ? { ...record('held', caller), retaken: caller || undefined } : record('released', caller));
+      return;
+    }
     if (traits.counting) {
       const count = Math.max(-COUNT_LIMIT, Math.min(COUNT_LIMIT, (cur?.count ?? 0) + (op === 'acquire' ? 1 : op === 'release' ? -1 : 0)));
       if (count === 0) s.locks.delete(key);
@@ -721,6 +753,12 @@ class Interpreter {
 // ---- helpers --------------------------------------------------------------------------------------------
 
 const zeroSpan: Span = { startRow: 0, startColumn: 0, endRow: 0, endColumn: 0 };
+
+/** Fact key: `unknown-lock:folio:folio` — a call through a pointer was given the lock's object; truth: it was the caller's. */
+const UNKNOWN_LOCK_FACT = 'unknown-lock:';
+
+/** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
+const HANDED_BACK_FACT = 'handed-back:';
 
 /** Fact key: `unset:ptl` — the local was declared without a value and nothing on this path has set it. */
 const UNSET_FACT = 'unset:';
