@@ -422,16 +422,18 @@ class Interpreter {
    * already released stays released: what the call could do to it is take it, which callbacks do not.
    */
   private indirectCall(call: CallExpr, s: State): State {
-    const roots = [...new Set(call.args.map((a) => rootOf(lockIdentity(exprText(a)))).filter((r) => r !== ''))];
-    if (roots.length === 0) return s;
+    // The objects given: `&folio->page` is the folio (its lock is the head page's).
+    const given = [...new Set(call.args.map((a) => lockIdentity(exprText(a)).replace(/->page$/, '')).filter((g) => FIELD_PATH.test(g)))];
+    if (given.length === 0) return s;
+    const inside = (identity: string) => given.some((g) => identity === g || identity.startsWith(`${g}->`) || identity.startsWith(`${g}.`));
     const out = cloneState(s);
     for (const l of s.locks.values()) {
-      if (l.status !== 'held' || FAMILIES[l.family].singleton || FAMILIES[l.family].counting || !roots.includes(rootOf(l.key.slice(l.family.length + 1)))) continue;
+      if (l.status !== 'held' || FAMILIES[l.family].singleton || FAMILIES[l.family].counting || !inside(l.key.slice(l.family.length + 1))) continue;
       out.locks.delete(l.key);
       out.facts.set(`${UNKNOWN_LOCK_FACT}${l.key}`, { truth: l.fromCaller });
     }
     // What it hands back locked (`vmf->page` with VM_FAULT_LOCKED from ->fault()) is this function's then.
-    for (const r of roots) out.facts.set(`${HANDED_BACK_FACT}${r}`, { truth: true });
+    for (const g of given) out.facts.set(`${HANDED_BACK_FACT}${g}`, { truth: true });
     return out;
   }
 
@@ -527,7 +529,9 @@ class Interpreter {
     else if (cur && mode && cur.mode && cur.mode !== mode && !cur.fromCaller) this.note('asserted-wrong-mode', cur, here);
     if (cur) return;
     // Asserted after a call through a pointer was given its object: that call handed it over locked.
-    const handedBack = !FAMILIES[family].singleton && s.facts.has(`${HANDED_BACK_FACT}${rootOf(key.slice(family.length + 1))}`);
+    const lockOn = key.slice(family.length + 1);
+    const handedBack = !FAMILIES[family].singleton && [...s.facts.keys()].some((k) => k.startsWith(HANDED_BACK_FACT) &&
+      [k.slice(HANDED_BACK_FACT.length)].some((g) => lockOn === g || lockOn.startsWith(`${g}->`) || lockOn.startsWith(`${g}.`)));
     s.locks.set(key, {
       key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: !handedBack, count: 0,
       site: call.span, siteText: call.text, assertedAt: handedBack ? undefined : assertedAt ?? { site: call.span, text: call.text },
@@ -552,10 +556,14 @@ class Interpreter {
       ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role });
 
     if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
-    const unknown = s.facts.get(`${UNKNOWN_LOCK_FACT}${key}`);
+    // A parameter's object given to a call through a pointer may have had its caller's lock dropped there:
+    // writeout() relocks the folio ->writepage() unlocked, which its caller had locked (mm/migrate.c).
+    const viaParam = !cur && !traits.singleton && this.cfg.params.includes(identity) && s.facts.has(`${HANDED_BACK_FACT}${identity}`);
+    const unknown = s.facts.get(`${UNKNOWN_LOCK_FACT}${key}`) ?? (viaParam ? { truth: true } : undefined);
     if (unknown && !traits.counting && (op === 'acquire' || op === 'release')) {
       // After a call through a pointer that had the lock's object (indirectCall): no double acquire or release.
       s.facts.delete(`${UNKNOWN_LOCK_FACT}${key}`);
+      s.facts.delete(`${HANDED_BACK_FACT}${identity}`);
       const caller = unknown.truth === true;
       s.locks.set(key, op === 'acquire' ? { ...record('held', caller), retaken: caller || undefined } : record('released', caller));
       return;
