@@ -12,7 +12,7 @@ import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
-import type { LockFamily } from './model/api';
+import { FAMILIES, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
@@ -86,9 +86,11 @@ interface ContextSummary extends MadeWith {
   summary: FunctionSummary | undefined;
 }
 
-/** A static function's findings under the contexts its callers call it in (checkInCallerContexts). */
+/** A static function's findings under the contexts its callers call it in (checkInCallerContexts, checkUnderCallersLocks). */
 interface ContextFindings extends MadeWith {
   findings: Finding[];
+  /** Under its callers' locks: what it holds at its own calls then. */
+  heldAtCalls?: Map<string, Set<string>>;
 }
 
 interface CacheEntry {
@@ -105,6 +107,8 @@ interface CacheEntry {
   calleeSummaries: (FunctionSummary | undefined)[];
   /** Every name it calls (MadeWith.callees). */
   callees: string[];
+  /** For each same-file callee: the locks held at every call of it here, in its terms (callerHeldKeys). */
+  heldAtCalls: Map<string, Set<string>>;
   findings: Finding[];
   summary: FunctionSummary | undefined;
   statesVisited: number;
@@ -222,10 +226,13 @@ export class FileAnalyzer {
      * One interpretation of a function, entered with `entryFacts` (a caller's argument values) or without; the
      * contexts of its calls to summarised functions go to `callContexts`.
      */
-    const interpretSite = (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>) =>
+    const localFunctions = new Set(byName.keys());
+    const interpretSite = (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>,
+      heldAtCalls?: Map<string, Set<string>>, callersHold: LockRecord[] = []) =>
       interpret(cfg, {
         summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
-        entryLocks: entryLocks(site, cfg), entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
+        onHeldAtCall: heldAtCalls && noteHeldAtCall(heldAtCalls), localFunctions,
+        entryLocks: [...entryLocks(site, cfg), ...callersHold], entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
       });
 
     // Callees first, so each function is checked with the summaries of the functions it calls.
@@ -345,19 +352,20 @@ export class FileAnalyzer {
         };
       } else if (site.tooDeep) {
         entry = {
-          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [], heldAtCalls: new Map(),
           findings: [{ ...limitFinding(file, site, 0), message: `${site.name}() is nested deeper than ${MAX_SYNTAX_DEPTH} levels; mm-review did not analyse it` }],
         };
       } else if (deadline !== undefined && performance.now() > deadline) {
         entry = {
-          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [],
+          ...where, callContexts: new Map(), callees: [], calleeSummaries: [], summary: undefined, statesVisited: 0, complete: false, callSites: [], heldAtCalls: new Map(),
           findings: [limitFinding(file, site, 0, this.options.timeLimitMs)],
         };
       } else {
         const cfg = cfgOf(site);
         const callees = calledFunctions(cfg);
         const callContexts = new Map<string, Set<string>>();
-        const result = interpretSite(site, cfg, callContexts);
+        const heldAtCalls = new Map<string, Set<string>>();
+        const result = interpretSite(site, cfg, callContexts, undefined, heldAtCalls);
         const checked = result.complete
           ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
           : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
@@ -365,7 +373,7 @@ export class FileAnalyzer {
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
           : checked.findings;
         entry = {
-          ...where, callContexts, callees, calleeSummaries: calleeSummariesOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [],
+          ...where, callContexts, callees, calleeSummaries: calleeSummariesOf(callees, callContexts), findings, callSites: result.protocol?.callSites ?? [], heldAtCalls,
           summary: summarize(cfg, result, checked.leaked), statesVisited: result.statesVisited, complete: result.complete,
         };
       }
@@ -388,6 +396,7 @@ export class FileAnalyzer {
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
     this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeSummariesOf });
+    this.checkUnderCallersLocks({ file, text, scope, callersFirst: [...order].reverse(), entries: nextCache, keys, reports, cfgOf, interpretSite, calleeSummariesOf });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -449,6 +458,142 @@ export class FileAnalyzer {
       remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
   }
+  /**
+   * A static function called only by name in this file is entered holding what every call of it holds:
+   * collapse_huge_page() with the mmap_lock its callers read-locked. Checked under those locks too, it reports
+   * what only they reveal (taking the mmap_lock for write without first dropping the read lock the callers
+   * hold: a self-deadlock). Its own findings stay: the callers' state adds findings, never hides one.
+   */
+  private checkUnderCallersLocks(run: {
+    file: string; text: string; scope: string; callersFirst: FunctionSite[]; entries: Map<string, CacheEntry>; keys: Map<FunctionSite, string>;
+    reports: Map<FunctionSite, FunctionReport>;
+    cfgOf: (s: FunctionSite) => FunctionCfg;
+    interpretSite: (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>,
+      heldAtCalls?: Map<string, Set<string>>, callersHold?: LockRecord[]) => Interpretation;
+    calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
+  }): void {
+    const { file, reports, cfgOf, interpretSite, calleeSummariesOf } = run;
+    const sites = run.callersFirst;
+    let code: string | undefined; // the text without comments, for usedAsPointer()
+    // What each function holds at its calls, by caller: first from its own interpretation, then, for a function
+    // itself entered under its callers' locks, from that interpretation (callers first, so it reaches down).
+    const byCaller = new Map<string, Map<string, Set<string>>>();
+    for (const site of sites) {
+      const entry = run.entries.get(run.keys.get(site)!);
+      if (!entry?.complete) return; // a function not fully seen: no inference
+      byCaller.set(site.name, entry.heldAtCalls);
+    }
+    // The argument values the callers pass (checkInCallerContexts): `*mmap_locked` is true where the lock is held.
+    const argContexts = new Map<string, Set<string>>();
+    for (const e of run.entries.values()) {
+      for (const [callee, set] of e.callContexts) argContexts.set(callee, new Set([...(argContexts.get(callee) ?? []), ...set]));
+    }
+    const heldAtEveryCall = (callee: string): string[] => {
+      let out: Set<string> | undefined;
+      for (const calls of byCaller.values()) {
+        const set = calls.get(callee);
+        if (set) out = out ? intersectHeld(out, set) : set;
+      }
+      return [...(out ?? [])].sort();
+    };
+    for (const site of sites) {
+      const inferred = heldAtEveryCall(site.name);
+      const report = reports.get(site)!;
+      if (!site.isStatic || inferred.length === 0 || !report.complete) continue;
+      if (usedAsPointer((code ??= withoutComments(run.text)), site.name)) continue;
+      const text = site.node.text;
+      const { row, column } = site.node.startPosition;
+      const known = argContexts.get(site.name);
+      const contexts = known && !known.has('') ? [...known].sort() : [undefined];
+      const key = `held\u0000${run.scope}\u0000${row}:${column}\u0000${text.length}:${hashText(text)}:${hashText(text, 0x9747b28c)}\u0000${inferred.join('\n')}\u0000${contexts.join('\n')}`;
+      let kept = this.contextFindings.get(key);
+      if (!kept || !sameSummaryList(calleeSummariesOf(kept.callees, kept.callContexts), kept.calleeSummaries)) {
+        const cfg = cfgOf(site);
+        const callContexts = new Map<string, Set<string>>();
+        const heldAtCalls = new Map<string, Set<string>>();
+        const findings: Finding[] = [];
+        let complete = true;
+        for (const context of contexts) {
+          const entryFacts = context === undefined ? undefined : contextFacts(site, new Map<number, Value>(JSON.parse(context) as [number, Value][]));
+          const result = interpretSite(site, cfg, callContexts, entryFacts, heldAtCalls, callersLocks(site, inferred));
+          complete &&= result.complete;
+          findings.push(
+            ...checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings,
+            ...protocolFindings(file, site.name, result.protocol?.violations ?? []));
+        }
+        if (!complete) continue;
+        const callees = calledFunctions(cfg);
+        const unique = [...new Map(findings.map((f) => [`${f.line}:${f.column}:${f.rule}:${f.message}`, f])).values()];
+        kept = { findings: unique, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts), heldAtCalls };
+      }
+      remember(this.contextFindings, key, kept);
+      if (kept.heldAtCalls) byCaller.set(site.name, kept.heldAtCalls);
+      // Inferred from the callers' states, which may hold on paths the callers' argument values rule out
+      // (mm/userfaultfd.c mfill_atomic_hugetlb() retakes its caller's lock only when dst_vma is NULL, which no
+      // first call passes): a warning that says under what it holds, not an error.
+      const own = new Set(report.findings.map((f) => `${f.line}:${f.rule}`));
+      const under = callersLocks(site, inferred).map((l) => (FAMILIES[l.family].singleton ? FAMILIES[l.family].label : `'${l.name}'`)).join(', ');
+      const added = kept.findings.filter((f) => !own.has(`${f.line}:${f.rule}`)).map((f): Finding => ({
+        ...f, severity: f.severity === 'error' ? 'warning' : f.severity,
+        message: `${f.message} (entered holding ${under}, as every call of ${site.name}() in this file enters it)`,
+      }));
+      if (added.length > 0) report.findings = [...report.findings, ...added];
+    }
+  }
+}
+
+/** The text with its comments blanked (string literals are left: a function name in one is rare). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+}
+
+/** Whether the file names the function other than by calling it (`kthread_run(khugepaged, ...)`, an ops table). */
+function usedAsPointer(text: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\b(?!\\s*\\()`).test(text);
+}
+
+/** Lock records for the locks every caller holds (callerHeldKeys), in the function's own parameter names. */
+function callersLocks(site: FunctionSite, keys: string[]): LockRecord[] {
+  const p = site.node.startPosition;
+  const span = { startRow: p.row, startColumn: p.column, endRow: p.row, endColumn: p.column + site.name.length };
+  return keys.flatMap((k) => {
+    const m = /^(\w+):(.*):(read|write|)$/.exec(k);
+    if (!m) return [];
+    const family = m[1] as LockFamily;
+    const arg = /^\$(\d+)(.*)$/.exec(m[2]);
+    const param = arg ? site.params[Number(arg[1])] : undefined;
+    if (arg && !param) return [];
+    const identity = arg ? `${param}${arg[2]}` : m[2];
+    const traits = FAMILIES[family];
+    return [{
+      key: `${family}:${identity}`, family, name: traits.singleton ? traits.label : identity, mode: (m[3] || undefined) as LockMode | undefined,
+      status: 'held' as const, fromCaller: true, count: 0, site: span, siteText: `every call of ${site.name}() in this file holds it`,
+    }];
+  });
+}
+
+/**
+ * The locks held in both sets (callerHeldKeys: `family:identity:mode`); one held in two modes is held in a mode
+ * the callers do not agree on (`mmap:mmap:`).
+ */
+function intersectHeld(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
+  const lockOf = (k: string) => k.slice(0, k.lastIndexOf(':'));
+  const modes = new Map<string, string[]>();
+  for (const k of b) modes.set(lockOf(k), [...(modes.get(lockOf(k)) ?? []), k]);
+  const out = new Set<string>();
+  for (const k of a) {
+    const other = modes.get(lockOf(k));
+    if (other) out.add(other.includes(k) ? k : `${lockOf(k)}:`);
+  }
+  return out;
+}
+
+/** Keeps, per callee, the intersection of the lock sets held at its calls (callerHeldKeys). */
+function noteHeldAtCall(into: Map<string, Set<string>>): (callee: string, held: string[]) => void {
+  return (callee, held) => {
+    const prev = into.get(callee);
+    into.set(callee, prev ? intersectHeld(prev, new Set(held)) : new Set(held));
+  };
 }
 
 /** `key` → `value` in a map kept as a least-recently-used cache of MAX_CONTEXT_SUMMARIES entries. */

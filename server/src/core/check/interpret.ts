@@ -60,6 +60,12 @@ export interface InterpretContext {
   protocol?: ProtocolEnv;
   /** Told of every call to a summarised function, with the known pointer-argument values (empty: none). */
   onSummaryCall?: (callee: string, pointerArgs: ReadonlyMap<number, Value>) => void;
+  /**
+   * Told, at every call of a function of the same file (`localFunctions`), the locks the path holds there in
+   * the callee's terms (callerHeldKeys): what every caller holds is the callee's inferred entry state.
+   */
+  onHeldAtCall?: (callee: string, held: string[]) => void;
+  localFunctions?: ReadonlySet<string>;
   /** Upper bound on explored (node, state) pairs; past it the result is marked incomplete. */
   maxStates?: number;
   /** performance.now() time after which the interpretation stops, incomplete. */
@@ -384,6 +390,7 @@ class Interpreter {
       });
     }
     if (PMD_CHANGING_CALLS.has(e.callee)) states = states.map((st) => dropFacts(st, (k) => k.startsWith(TABLE_FACT)));
+    if (this.ctx.onHeldAtCall && this.ctx.localFunctions?.has(e.callee)) for (const st of states) this.ctx.onHeldAtCall(e.callee, callerHeldKeys(st, e));
     if (summary) {
       return states.flatMap((st) => {
         // Known values behind pointer arguments, and named-constant arguments (`HPAGE_PMD_ORDER`): the
@@ -761,6 +768,27 @@ class Interpreter {
 // ---- helpers --------------------------------------------------------------------------------------------
 
 const zeroSpan: Span = { startRow: 0, startColumn: 0, endRow: 0, endColumn: 0 };
+
+/**
+ * The locks a path holds at a call, as the callee would name them: `family:$i…` for a lock reached through
+ * argument i (`spin:$0->lock`), singletons and globals as they are, with the mode (`mmap:mmap:read`). Locks
+ * on anything else, counting sections and locks owned by another are not the callee's to know.
+ */
+function callerHeldKeys(s: State, call: CallExpr): string[] {
+  const args = call.args.map((a) => lockIdentity(exprText(a)));
+  const out: string[] = [];
+  for (const l of s.locks.values()) {
+    const traits = FAMILIES[l.family];
+    if (l.status !== 'held' || traits.counting || traits.ownedBy) continue;
+    const identity = l.key.slice(l.family.length + 1);
+    let named: string | undefined = traits.singleton || /^[a-z_]\w*_lock$/.test(identity) ? identity : undefined;
+    args.forEach((a, i) => {
+      if (named === undefined && a && (identity === a || identity.startsWith(`${a}->`) || identity.startsWith(`${a}.`))) named = `$${i}${identity.slice(a.length)}`;
+    });
+    if (named !== undefined) out.push(`${l.family}:${named}:${l.mode ?? ''}`);
+  }
+  return out;
+}
 
 /** Fact key: `unknown-lock:folio:folio` — a call through a pointer was given the lock's object; truth: it was the caller's. */
 const UNKNOWN_LOCK_FACT = 'unknown-lock:';
