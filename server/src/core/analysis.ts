@@ -12,7 +12,7 @@ import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
-import { FAMILIES, type LockFamily, type LockMode } from './model/api';
+import { FAMILIES, apiRow, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
@@ -396,7 +396,7 @@ export class FileAnalyzer {
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
     this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeSummariesOf });
-    this.checkUnderCallersLocks({ file, text, scope, callersFirst: [...order].reverse(), entries: nextCache, keys, reports, cfgOf, interpretSite, calleeSummariesOf });
+    this.checkUnderCallersLocks({ file, text, scope, summaries, callersFirst: [...order].reverse(), entries: nextCache, keys, reports, cfgOf, interpretSite, calleeSummariesOf });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -465,7 +465,7 @@ export class FileAnalyzer {
    * hold: a self-deadlock). Its own findings stay: the callers' state adds findings, never hides one.
    */
   private checkUnderCallersLocks(run: {
-    file: string; text: string; scope: string; callersFirst: FunctionSite[]; entries: Map<string, CacheEntry>; keys: Map<FunctionSite, string>;
+    file: string; text: string; scope: string; callersFirst: FunctionSite[]; summaries: ReadonlyMap<string, FunctionSummary>; entries: Map<string, CacheEntry>; keys: Map<FunctionSite, string>;
     reports: Map<FunctionSite, FunctionReport>;
     cfgOf: (s: FunctionSite) => FunctionCfg;
     interpretSite: (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>,
@@ -500,6 +500,17 @@ export class FileAnalyzer {
       const inferred = heldAtEveryCall(site.name);
       const report = reports.get(site)!;
       if (!site.isStatic || inferred.length === 0 || !report.complete) continue;
+      // A function that takes, drops or asserts none of those locks' families, itself or through a callee's
+      // summary, meets them only in requirements, which its callers already check at their calls.
+      const families = lockFamiliesTouched(cfgOf(site), run.summaries);
+      if (!inferred.some((k) => families.has(k.slice(0, k.indexOf(':')) as LockFamily))) {
+        // Still held, untouched, at each of its own calls: passed on to its callees (those it can name
+        // without an argument; a lock reached through one would need the call's arguments).
+        const passed = inferred.filter((k) => !k.includes(':$'));
+        const own = byCaller.get(site.name);
+        if (own && passed.length > 0) byCaller.set(site.name, new Map([...own].map(([callee, set]) => [callee, new Set([...set, ...passed])])));
+        continue;
+      }
       if (usedAsPointer((code ??= withoutComments(run.text)), site.name)) continue;
       const text = site.node.text;
       const { row, column } = site.node.startPosition;
@@ -545,6 +556,19 @@ export class FileAnalyzer {
 /** The text with its comments blanked (string literals are left: a function name in one is rare). */
 function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+}
+
+/** The lock families a function's calls take, drop or assert: by the lock table, or by a callee's summary. */
+function lockFamiliesTouched(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<LockFamily> {
+  const out = new Set<LockFamily>();
+  forEachCall(cfg, (call) => {
+    const row = apiRow(call.callee);
+    for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) out.add(eff.family);
+    const summary = summaries.get(call.callee);
+    for (const eff of summary?.outcomes.flatMap((o) => o.effects) ?? []) out.add(eff.family);
+    for (const c of summary?.expects ?? []) out.add(c.family);
+  });
+  return out;
 }
 
 /** Whether the file names the function other than by calling it (`kthread_run(khugepaged, ...)`, an ops table). */
