@@ -6,6 +6,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import { forEachCall } from './cfg/calls';
+import { confinedLocals } from './cfg/confined';
 import type { Expr, FunctionCfg } from './cfg/types';
 import { familiesByIdentity, interpret, type Interpretation } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
@@ -313,7 +314,7 @@ export class FileAnalyzer {
       const callContexts = new Map<string, Set<string>>();
       this.lastContextInterpretations++;
       const result = interpretSite(site, cfg, callContexts, entryFacts);
-      const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract }).leaked : undefined;
+      const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).leaked : undefined;
       const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
       contextual.set(contextKey, summary);
       if (result.complete) {
@@ -367,7 +368,7 @@ export class FileAnalyzer {
         const heldAtCalls = new Map<string, Set<string>>();
         const result = interpretSite(site, cfg, callContexts, undefined, heldAtCalls);
         const checked = result.complete
-          ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract })
+          ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) })
           : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
         const findings = result.complete
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
@@ -447,7 +448,7 @@ export class FileAnalyzer {
         this.lastContextInterpretations++;
         const result = interpretSite(site, cfg, callContexts, entryFacts);
         complete &&= result.complete;
-        const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings;
+        const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).findings;
         for (const f of [...lockPair, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]) {
           findings.set(`${f.line}:${f.column}:${f.rule}:${f.message}`, f);
         }
@@ -529,7 +530,7 @@ export class FileAnalyzer {
           const result = interpretSite(site, cfg, callContexts, entryFacts, heldAtCalls, callersLocks(site, inferred));
           complete &&= result.complete;
           findings.push(
-            ...checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract }).findings,
+            ...checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).findings,
             ...protocolFindings(file, site.name, result.protocol?.violations ?? []));
         }
         if (!complete) continue;

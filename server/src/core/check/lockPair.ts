@@ -24,6 +24,8 @@ export interface LockPairInput {
   params: string[];
   interpretation: Interpretation;
   contract: FunctionContract;
+  /** Locals whose value never leaves the function (cfg/confined.ts): a lock on one cannot be handed on. */
+  confined?: ReadonlySet<string>;
 }
 
 export const LOCK_PAIR = 'LOCK-PAIR';
@@ -71,8 +73,11 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const releasing = FAMILIES[lock.family].counting
       ? exits.filter((e) => !isHeld(e.state.locks.get(lock.key)))
       : exits.filter((e) => e.state.locks.get(lock.key)?.status === 'released');
-    // Never released here: the function hands the lock to its caller (its summary says so).
-    if (releasing.length === 0) continue;
+    // Never released here: the function hands the lock to its caller (its summary says so) — unless the
+    // caller has no way to name it (`pmd_ptl` of __collapse_huge_page_copy_failed() with its unlock deleted).
+    const root = /^[A-Za-z_]\w*/.exec(identityOf(lock))?.[0];
+    const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && input.confined?.has(root);
+    if (releasing.length === 0 && !confined) continue;
     // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;
     leaked.add(lock.key);
@@ -81,7 +86,8 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const what = lockDescription(lock);
     const finding = make(lock.site,
       `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
-      `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`,
+      (releasing.length === 0 ? `and released on none: no caller can release it, as '${root}' never leaves this function`
+        : `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`),
       dedupe(paths.flatMap((e) => exitRelated(e, what))));
     const fixes = unlockFixes(lock, paths, input.interpretation.heldAt);
     out.push(fixes.length > 0 ? { ...finding, fixes } : finding);
