@@ -13,7 +13,7 @@ import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
-import { FAMILIES, apiRow, type LockFamily, type LockMode } from './model/api';
+import { FAMILIES, GUARD_CLASSES, apiRow, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
@@ -90,8 +90,30 @@ interface ContextSummary extends MadeWith {
 /** A static function's findings under the contexts its callers call it in (checkInCallerContexts, checkUnderCallersLocks). */
 interface ContextFindings extends MadeWith {
   findings: Finding[];
-  /** Under its callers' locks: what it holds at its own calls then. */
+  /** Under its callers' locks: what it holds at its own calls then, and where the function was. */
   heldAtCalls?: Map<string, Set<string>>;
+  startRow?: number;
+  endRow?: number;
+}
+
+/**
+ * Findings kept for a function's text, moved to where the function now starts; undefined when they quote a
+ * line outside the function (a callee's, which may have moved otherwise): then they are made again.
+ */
+function keptAt(kept: ContextFindings | undefined, startRow: number, endRow: number): ContextFindings | undefined {
+  if (!kept || kept.startRow === undefined || kept.endRow === undefined || kept.startRow === startRow) return kept;
+  const from = kept.startRow;
+  const to = kept.endRow;
+  if (to - from !== endRow - startRow) return undefined;
+  const inside = (line: number) => line - 1 >= from && line - 1 <= to;
+  const quoted = (text: string) => [...text.matchAll(/\bline (\d+)/g)].every((m) => inside(Number(m[1])));
+  const local = kept.findings.every((f) => inside(f.line) && quoted(f.message) &&
+    f.related.every((r) => r.file !== undefined || (inside(r.line) && quoted(r.message))));
+  if (!local) return undefined;
+  const moves = new DocumentMoves();
+  const own = movedBy(from, to, startRow - from);
+  moves.add(own);
+  return { ...kept, findings: moveFindings(kept.findings, own, moves), startRow, endRow };
 }
 
 interface CacheEntry {
@@ -503,7 +525,7 @@ export class FileAnalyzer {
       if (!site.isStatic || inferred.length === 0 || !report.complete) continue;
       // A function that takes, drops or asserts none of those locks' families, itself or through a callee's
       // summary, meets them only in requirements, which its callers already check at their calls.
-      const families = lockFamiliesTouched(cfgOf(site), run.summaries);
+      const families = lockFamiliesTouched(run.entries.get(run.keys.get(site)!)?.callees ?? [], run.summaries);
       if (!inferred.some((k) => families.has(k.slice(0, k.indexOf(':')) as LockFamily))) {
         // Still held, untouched, at each of its own calls: passed on to its callees (those it can name
         // without an argument; a lock reached through one would need the call's arguments).
@@ -517,8 +539,10 @@ export class FileAnalyzer {
       const { row, column } = site.node.startPosition;
       const known = argContexts.get(site.name);
       const contexts = known && !known.has('') ? [...known].sort() : [undefined];
-      const key = `held\u0000${run.scope}\u0000${row}:${column}\u0000${text.length}:${hashText(text)}:${hashText(text, 0x9747b28c)}\u0000${inferred.join('\n')}\u0000${contexts.join('\n')}`;
-      let kept = this.contextFindings.get(key);
+      // By the function's text, not its place: an edit above it moves it, and its findings move with it
+      // (keptAt()), so typing in a file does not interpret every such function again.
+      const key = `held\u0000${run.scope}\u0000${column}\u0000${text.length}:${hashText(text)}:${hashText(text, 0x9747b28c)}\u0000${inferred.join('\n')}\u0000${contexts.join('\n')}`;
+      let kept = keptAt(this.contextFindings.get(key), row, site.node.endPosition.row);
       if (!kept || !sameSummaryList(calleeSummariesOf(kept.callees, kept.callContexts), kept.calleeSummaries)) {
         const cfg = cfgOf(site);
         const callContexts = new Map<string, Set<string>>();
@@ -536,7 +560,7 @@ export class FileAnalyzer {
         if (!complete) continue;
         const callees = calledFunctions(cfg);
         const unique = [...new Map(findings.map((f) => [`${f.line}:${f.column}:${f.rule}:${f.message}`, f])).values()];
-        kept = { findings: unique, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts), heldAtCalls };
+        kept = { findings: unique, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts), heldAtCalls, startRow: row, endRow: site.node.endPosition.row };
       }
       remember(this.contextFindings, key, kept);
       if (kept.heldAtCalls) byCaller.set(site.name, kept.heldAtCalls);
@@ -559,17 +583,23 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
 }
 
-/** The lock families a function's calls take, drop or assert: by the lock table, or by a callee's summary. */
-function lockFamiliesTouched(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<LockFamily> {
+/** The lock families the calls of a function (by name) take, drop or assert: by the lock table, or by a callee's summary. */
+function lockFamiliesTouched(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<LockFamily> {
   const out = new Set<LockFamily>();
-  forEachCall(cfg, (call) => {
-    const row = apiRow(call.callee);
+  for (const callee of callees) {
+    const row = apiRow(guardAcquire(callee));
     for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) out.add(eff.family);
-    const summary = summaries.get(call.callee);
+    const summary = summaries.get(callee);
     for (const eff of summary?.outcomes.flatMap((o) => o.effects) ?? []) out.add(eff.family);
     for (const c of summary?.expects ?? []) out.add(c.family);
-  });
+  }
   return out;
+}
+
+/** `guard(spinlock)` takes what spin_lock() takes (GUARD_CLASSES). */
+function guardAcquire(callee: string): string {
+  const m = /^guard\((\w+)\)$/.exec(callee);
+  return m ? GUARD_CLASSES[m[1]]?.acquire ?? callee : callee;
 }
 
 /** Whether the file names the function other than by calling it (`kthread_run(khugepaged, ...)`, an ops table). */
