@@ -8,12 +8,12 @@ import { buildCfg } from './cfg/build';
 import { forEachCall } from './cfg/calls';
 import { confinedLocals } from './cfg/confined';
 import type { Expr, FunctionCfg } from './cfg/types';
-import { familiesByIdentity, interpret, type Interpretation } from './check/interpret';
+import { familiesByIdentity, interpret, resolveApi, type Interpretation } from './check/interpret';
 import { checkLockPair } from './check/lockPair';
 import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
-import { FAMILIES, GUARD_CLASSES, apiRow, type LockFamily, type LockMode } from './model/api';
+import { FAMILIES, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts } from './model/kernels';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
@@ -437,14 +437,7 @@ export class FileAnalyzer {
     calleeSummariesOf: (callees: string[], contexts: Map<string, Set<string>>) => (FunctionSummary | undefined)[];
   }): void {
     const { file, sites, entries, reports, cfgOf, interpretSite, calleeSummariesOf } = run;
-    const contexts = new Map<string, Set<string>>();
-    for (const e of entries) {
-      for (const [callee, set] of e.callContexts) {
-        const all = contexts.get(callee) ?? new Set<string>();
-        set.forEach((c) => all.add(c));
-        contexts.set(callee, all);
-      }
-    }
+    const contexts = callContextsByCallee(entries);
     for (const site of sites) {
       const known = contexts.get(site.name);
       const report = reports.get(site)!;
@@ -507,10 +500,7 @@ export class FileAnalyzer {
       byCaller.set(site.name, entry.heldAtCalls);
     }
     // The argument values the callers pass (checkInCallerContexts): `*mmap_locked` is true where the lock is held.
-    const argContexts = new Map<string, Set<string>>();
-    for (const e of run.entries.values()) {
-      for (const [callee, set] of e.callContexts) argContexts.set(callee, new Set([...(argContexts.get(callee) ?? []), ...set]));
-    }
+    const argContexts = callContextsByCallee(run.entries.values());
     const heldAtEveryCall = (callee: string): string[] => {
       let out: Set<string> | undefined;
       for (const calls of byCaller.values()) {
@@ -542,6 +532,7 @@ export class FileAnalyzer {
       // By the function's text, not its place: an edit above it moves it, and its findings move with it
       // (keptAt()), so typing in a file does not interpret every such function again.
       const key = `held\u0000${run.scope}\u0000${column}\u0000${text.length}:${hashText(text)}:${hashText(text, 0x9747b28c)}\u0000${inferred.join('\n')}\u0000${contexts.join('\n')}`;
+      const callersHold = callersLocks(site, inferred);
       let kept = keptAt(this.contextFindings.get(key), row, site.node.endPosition.row);
       if (!kept || !sameSummaryList(calleeSummariesOf(kept.callees, kept.callContexts), kept.calleeSummaries)) {
         const cfg = cfgOf(site);
@@ -551,7 +542,7 @@ export class FileAnalyzer {
         let complete = true;
         for (const context of contexts) {
           const entryFacts = context === undefined ? undefined : contextFacts(site, new Map<number, Value>(JSON.parse(context) as [number, Value][]));
-          const result = interpretSite(site, cfg, callContexts, entryFacts, heldAtCalls, callersLocks(site, inferred));
+          const result = interpretSite(site, cfg, callContexts, entryFacts, heldAtCalls, callersHold);
           complete &&= result.complete;
           findings.push(
             ...checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).findings,
@@ -568,7 +559,7 @@ export class FileAnalyzer {
       // (mm/userfaultfd.c mfill_atomic_hugetlb() retakes its caller's lock only when dst_vma is NULL, which no
       // first call passes): a warning that says under what it holds, not an error.
       const own = new Set(report.findings.map((f) => `${f.line}:${f.rule}`));
-      const under = callersLocks(site, inferred).map((l) => (FAMILIES[l.family].singleton ? FAMILIES[l.family].label : `'${l.name}'`)).join(', ');
+      const under = callersHold.map((l) => (FAMILIES[l.family].singleton ? FAMILIES[l.family].label : `'${l.name}'`)).join(', ');
       const added = kept.findings.filter((f) => !own.has(`${f.line}:${f.rule}`)).map((f): Finding => ({
         ...f, severity: f.severity === 'error' ? 'warning' : f.severity,
         message: `${f.message} (entered holding ${under}, as every call of ${site.name}() in this file enters it)`,
@@ -587,19 +578,13 @@ function withoutComments(text: string): string {
 function lockFamiliesTouched(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<LockFamily> {
   const out = new Set<LockFamily>();
   for (const callee of callees) {
-    const row = apiRow(guardAcquire(callee));
+    const row = resolveApi(callee);
     for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) out.add(eff.family);
     const summary = summaries.get(callee);
     for (const eff of summary?.outcomes.flatMap((o) => o.effects) ?? []) out.add(eff.family);
     for (const c of summary?.expects ?? []) out.add(c.family);
   }
   return out;
-}
-
-/** `guard(spinlock)` takes what spin_lock() takes (GUARD_CLASSES). */
-function guardAcquire(callee: string): string {
-  const m = /^guard\((\w+)\)$/.exec(callee);
-  return m ? GUARD_CLASSES[m[1]]?.acquire ?? callee : callee;
 }
 
 /** Whether the file names the function other than by calling it (`kthread_run(khugepaged, ...)`, an ops table). */
@@ -649,6 +634,19 @@ function noteHeldAtCall(into: Map<string, Set<string>>): (callee: string, held: 
     const prev = into.get(callee);
     into.set(callee, prev ? intersectHeld(prev, new Set(held)) : new Set(held));
   };
+}
+
+/** The pointer-argument contexts of every call of each function, over all its callers' entries. */
+function callContextsByCallee(entries: Iterable<CacheEntry>): Map<string, Set<string>> {
+  const contexts = new Map<string, Set<string>>();
+  for (const e of entries) {
+    for (const [callee, set] of e.callContexts) {
+      const all = contexts.get(callee) ?? new Set<string>();
+      set.forEach((c) => all.add(c));
+      contexts.set(callee, all);
+    }
+  }
+  return contexts;
 }
 
 /** `key` → `value` in a map kept as a least-recently-used cache of MAX_CONTEXT_SUMMARIES entries. */

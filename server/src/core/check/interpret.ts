@@ -6,7 +6,8 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import { FIELD_PATH, RETURNED, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
+import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
+import { exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -432,10 +433,9 @@ class Interpreter {
     // The objects given: `&folio->page` is the folio (its lock is the head page's).
     const given = [...new Set(call.args.map((a) => lockIdentity(exprText(a)).replace(/->page$/, '')).filter((g) => FIELD_PATH.test(g)))];
     if (given.length === 0) return s;
-    const inside = (identity: string) => given.some((g) => identity === g || identity.startsWith(`${g}->`) || identity.startsWith(`${g}.`));
     const out = cloneState(s);
     for (const l of s.locks.values()) {
-      if (l.status !== 'held' || FAMILIES[l.family].singleton || FAMILIES[l.family].counting || !inside(l.key.slice(l.family.length + 1))) continue;
+      if (l.status !== 'held' || FAMILIES[l.family].singleton || FAMILIES[l.family].counting || !given.some((g) => within(l.key.slice(l.family.length + 1), g))) continue;
       out.locks.delete(l.key);
       out.facts.set(`${UNKNOWN_LOCK_FACT}${l.key}`, { truth: l.fromCaller });
     }
@@ -537,8 +537,8 @@ class Interpreter {
     if (cur) return;
     // Asserted after a call through a pointer was given its object: that call handed it over locked.
     const lockOn = key.slice(family.length + 1);
-    const handedBack = !FAMILIES[family].singleton && [...s.facts.keys()].some((k) => k.startsWith(HANDED_BACK_FACT) &&
-      [k.slice(HANDED_BACK_FACT.length)].some((g) => lockOn === g || lockOn.startsWith(`${g}->`) || lockOn.startsWith(`${g}.`)));
+    const handedBack = !FAMILIES[family].singleton &&
+      [...s.facts.keys()].some((k) => k.startsWith(HANDED_BACK_FACT) && within(lockOn, k.slice(HANDED_BACK_FACT.length)));
     s.locks.set(key, {
       key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: !handedBack, count: 0,
       site: call.span, siteText: call.text, assertedAt: handedBack ? undefined : assertedAt ?? { site: call.span, text: call.text },
@@ -781,9 +781,9 @@ function callerHeldKeys(s: State, call: CallExpr): string[] {
     const traits = FAMILIES[l.family];
     if (l.status !== 'held' || traits.counting || traits.ownedBy) continue;
     const identity = l.key.slice(l.family.length + 1);
-    let named: string | undefined = traits.singleton || /^[a-z_]\w*_lock$/.test(identity) ? identity : undefined;
+    let named: string | undefined = traits.singleton || isGlobalLockName(identity) ? identity : undefined;
     args.forEach((a, i) => {
-      if (named === undefined && a && (identity === a || identity.startsWith(`${a}->`) || identity.startsWith(`${a}.`))) named = `$${i}${identity.slice(a.length)}`;
+      if (named === undefined && a && within(identity, a)) named = `$${i}${identity.slice(a.length)}`;
     });
     if (named !== undefined) out.push(`${l.family}:${named}:${l.mode ?? ''}`);
   }
@@ -849,7 +849,8 @@ function guardClass(callee: string): string {
   return m ? m[1] : '';
 }
 
-function resolveApi(callee: string): ApiRow | undefined {
+/** The lock table's row for a call, `guard(spinlock)` being spin_lock()'s (GUARD_CLASSES). */
+export function resolveApi(callee: string): ApiRow | undefined {
   const cls = guardClass(callee);
   if (cls) {
     const g = GUARD_CLASSES[cls];
@@ -868,15 +869,6 @@ function effectIdentity(eff: LockEffect, call: CallExpr, resultTarget: string | 
   }
   const arg = call.args[eff.key.arg];
   return arg ? lockIdentity(exprText(arg)) : undefined;
-}
-
-export function lockIdentity(text: string): string {
-  let t = text;
-  for (;;) {
-    const next = t.replace(/^&/, '').replace(/^\((.*)\)$/, '$1');
-    if (next === t) return t;
-    t = next;
-  }
 }
 
 /**
@@ -904,20 +896,6 @@ function conditionTarget(call: CallExpr, arg: number, path: string): string | un
 }
 
 /** Summary identities name parameters as $0, $1…: substitute the caller's argument texts. */
-function instantiate(identity: string, call: CallExpr, resultTarget?: string): string | undefined {
-  // The returned object: the variable the caller assigns it to (none: the caller drops it).
-  if (identity.startsWith(RETURNED)) return resultTarget === undefined ? undefined : lockIdentity(resultTarget + identity.slice(RETURNED.length));
-  const m = /^\$(\d+)(.*)$/.exec(identity);
-  if (!m) return identity;
-  const arg = call.args[Number(m[1])];
-  if (!arg) return undefined;
-  return lockIdentity(exprText(arg) + m[2]);
-}
-
-export function exprText(e: Expr): string {
-  return e.kind === 'ident' ? e.name : e.text;
-}
-
 function lvalueText(e: Expr): string {
   return exprText(e);
 }

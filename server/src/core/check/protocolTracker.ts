@@ -13,6 +13,7 @@ import type { ProtocolVariant } from '../model/protocolMatch';
 import { LOCAL_ONLY, checkRequirement, type Broken, type RequirementKey } from './requirements';
 import { withOwnFacts, withOwnPt, type LockRecord, type State } from './state';
 import type { FunctionSummary } from './summary';
+import { instantiate, isGlobalLockName } from './identity';
 
 type CallExpr = Expr & { kind: 'call' };
 
@@ -270,7 +271,7 @@ export class ProtocolTracker {
  */
 function callerLocksReleased(s: State, params: readonly string[], already: string[] = []): string[] {
   const keys = [...s.locks.values()].filter((l) => l.fromCaller && l.status === 'released').flatMap((l) => {
-    if (FAMILIES[l.family].singleton || /^[a-z_]\w*_lock$/.test(l.name)) return [l.key];
+    if (FAMILIES[l.family].singleton || isGlobalLockName(l.name)) return [l.key];
     const identity = l.key.slice(l.family.length + 1);
     const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
     const i = root === undefined ? -1 : params.indexOf(root);
@@ -281,10 +282,9 @@ function callerLocksReleased(s: State, params: readonly string[], already: strin
 
 /** A released-lock key of a callee (callerLocksReleased) in the caller's names; undefined when an argument is missing. */
 function inCallerTerms(key: string, call: CallExpr): string | undefined {
-  const m = /^(\w+):\$(\d+)(.*)$/.exec(key);
-  if (!m) return key;
-  const arg = call.args[Number(m[2])];
-  return arg ? `${m[1]}:${argText(arg).replace(/^&/, '').replace(/^\((.*)\)$/, '$1')}${m[3]}` : undefined;
+  const family = key.slice(0, key.indexOf(':'));
+  const identity = instantiate(key.slice(family.length + 1), call);
+  return identity === undefined ? undefined : `${family}:${identity}`;
 }
 
 /** Calls that map a PTE table, by the index of their PMD argument. */

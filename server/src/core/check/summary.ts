@@ -9,6 +9,7 @@ import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import type { EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
+import { RETURNED } from './identity';
 import type { LockRecord, Value } from './state';
 
 export interface SummaryEffect {
@@ -187,9 +188,6 @@ function dropUntellableReturnedLocks(outcomes: SummaryOutcome[]): void {
   if (!untellable) return;
   for (const o of outcomes) o.effects = o.effects.filter((e) => !e.identity.startsWith(RETURNED));
 }
-
-/** A summary identity's root that stands for the returned value: `$ret->lock`. */
-export const RETURNED = '$ret';
 
 function returnedLocal(e: Expr | undefined): string | undefined {
   return e?.kind === 'ident' ? e.name : undefined;

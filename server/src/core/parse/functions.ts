@@ -5,7 +5,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { declaredName, normalizeText } from '../cfg/expr';
 import type { FunctionContract } from '../check/lockPair';
-import { lockIdentity } from '../check/interpret';
+import { lockIdentity } from '../check/identity';
 import { ANNOTATIONS } from '../model/api';
 import { codeLayout } from './layout';
 import type { CParser } from './parser';

@@ -1,0 +1,44 @@
+// Lock identities as text: the expression that names a lock (`&vma->anon_vma` is `vma->anon_vma`), the
+// callee-relative form summaries use (`$0->lock`, `$ret->lock`), and how a caller's call instantiates it.
+import type { Expr } from '../cfg/types';
+
+export function exprText(e: Expr): string {
+  return e.kind === 'ident' ? e.name : e.text;
+}
+
+/** The text without leading `&` and enclosing parentheses. */
+export function lockIdentity(text: string): string {
+  let t = text;
+  for (;;) {
+    const next = t.replace(/^&/, '').replace(/^\((.*)\)$/, '$1');
+    if (next === t) return t;
+    t = next;
+  }
+}
+
+/** A summary identity's root that stands for the returned value: `$ret->lock`. */
+export const RETURNED = '$ret';
+
+/**
+ * A callee-relative identity (`$0->lock`, `$ret->lock`, a global's name) in the caller's terms at `call`: the
+ * argument's text, or the variable the result is assigned to; undefined when that is missing.
+ */
+export function instantiate(identity: string, call: Expr & { kind: 'call' }, resultTarget?: string): string | undefined {
+  // The returned object: the variable the caller assigns it to (none: the caller drops it).
+  if (identity.startsWith(RETURNED)) return resultTarget === undefined ? undefined : lockIdentity(resultTarget + identity.slice(RETURNED.length));
+  const m = /^\$(\d+)(.*)$/.exec(identity);
+  if (!m) return identity;
+  const arg = call.args[Number(m[1])];
+  if (!arg) return undefined;
+  return lockIdentity(exprText(arg) + m[2]);
+}
+
+/** Whether the lock `identity` is the object's own or one inside it (`folio`, `vmf->page`, `range.lock`). */
+export function within(identity: string, object: string): boolean {
+  return identity === object || identity.startsWith(`${object}->`) || identity.startsWith(`${object}.`);
+}
+
+/** A global lock by its name (`khugepaged_mm_lock`): the same lock in every function. */
+export function isGlobalLockName(identity: string): boolean {
+  return /^[a-z_]\w*_lock$/.test(identity);
+}
