@@ -6,10 +6,12 @@
 //               an unlock in a block that ends in `goto`/`return` is classed `drop-release-on-error-path`
 //   swap        two adjacent statements of one block that both call the table swap places
 //   trylock     a trylock becomes its blocking lock that always succeeds: `(folio_lock(folio), 1)`
+//   drop-lock-compare  `if (ptl != pml) spin_lock_nested(ptl, ...)` loses its test: the lock call runs
+//               whether or not the two pointers name one lock
 import type { Node, Parser } from 'web-tree-sitter';
-import { BLOCKING_OF, DEFECT_RULES, RELEASES, TRYLOCK_TO_LOCK_RULES, swapRules } from './oracle';
+import { BLOCKING_OF, DEFECT_RULES, LOCK_COMPARE_RULES, RELEASES, TRYLOCK_TO_LOCK_RULES, swapRules } from './oracle';
 
-export type MutationOperator = 'delete' | 'drop-release-on-error-path' | 'swap' | 'trylock-to-lock';
+export type MutationOperator = 'delete' | 'drop-release-on-error-path' | 'swap' | 'trylock-to-lock' | 'drop-lock-compare';
 
 export interface Mutant {
   /** Stable across runs: file:function:operator:call#occurrence. */
@@ -50,6 +52,17 @@ const endsInExit = (block: Node): boolean => {
   const last = block.namedChildren.filter((c) => c && c.type !== 'comment').pop();
   return last?.type === 'goto_statement' || last?.type === 'return_statement';
 };
+
+/** `if (a != b) lock_call(...);` with no else: the guard and the call it guards. */
+function lockCompareGuard(node: Node): { name: string; body: Node } | undefined {
+  if (node.type !== 'if_statement' || node.childForFieldName('alternative')) return undefined;
+  const cond = node.childForFieldName('condition')?.namedChild(0);
+  if (cond?.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '!=') return undefined;
+  if (cond.childForFieldName('left')?.type !== 'identifier' || cond.childForFieldName('right')?.type !== 'identifier') return undefined;
+  const body = node.childForFieldName('consequence');
+  const name = body && calleeOf(statementCall(body) ?? null);
+  return name && DEFECT_RULES[name] === DEFECT_RULES.spin_lock ? { name, body: body! } : undefined;
+}
 
 function functionName(def: Node): string | undefined {
   let d = def.childForFieldName('declarator');
@@ -107,6 +120,11 @@ export function mutantsOf(parser: Parser, file: string, text: string): Mutant[] 
           const swapped = text.slice(0, a.startIndex) + b.text + between + a.text + text.slice(b.endIndex);
           add(fn, 'swap', `${na}+${nb}`, [a.startPosition.row + 1, b.startPosition.row + 1], swapRules(na, nb), swapped);
         }
+      }
+      const compared = lockCompareGuard(node);
+      if (compared) {
+        add(fn, 'drop-lock-compare', compared.name, [node.startPosition.row + 1], LOCK_COMPARE_RULES[RELEASES.has(compared.name) ? 'release' : 'acquire'],
+          replaceKeepingLines(text, node.startIndex, node.endIndex, compared.body.text));
       }
       const tryName = calleeOf(node);
       if (tryName && BLOCKING_OF[tryName]) {

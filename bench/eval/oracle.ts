@@ -49,6 +49,12 @@ export function swapRules(a: string, b: string): string[] {
 /** A blocking lock where a trylock was: a deadlock against the lock order or a sleep in atomic context. */
 export const TRYLOCK_TO_LOCK_RULES = ['LOCK-ORDER', 'NO-SLEEP-IN-ATOMIC', 'TRYLOCK-FOLIO-UNDER-PTL'];
 
+/**
+ * A page-table lock taken without comparing it with the one held: one lock where split page-table locks are
+ * off (a self-deadlock); released without the comparison: released twice.
+ */
+export const LOCK_COMPARE_RULES = { acquire: ['PTL-PML-ALIAS'], release: ['LOCK-PAIR', 'PTL-PML-ALIAS'] } as const;
+
 /** The blocking counterpart of a trylock. */
 export const BLOCKING_OF: Record<string, string> = {
   mmap_read_trylock: 'mmap_read_lock', mmap_write_trylock: 'mmap_write_lock', folio_trylock: 'folio_lock',

@@ -23,6 +23,7 @@ export const RULES: Record<string, RuleInfo> = {
   'PMD-WRITE-NEEDS-PML': { summary: 'Every write to a PMD entry happens under its PMD lock.', severity: 'error' },
   'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS': { summary: 'Hiding a PTE table needs the mmap write lock, the VMA write lock and the rmap lock (or the file-retract alternative).', severity: 'error' },
   'PTE-WRITE-NEEDS-PTL-OR-ISOLATION': { summary: 'A PTE write needs the PTE lock of an attached table, or the table hidden, flushed and GUP-fast synced.', severity: 'error' },
+  'PTL-PML-ALIAS': { summary: 'With the PMD lock held, take a PTE lock of the same mm only after checking it is another lock (split page-table locks may be off).', severity: 'error' },
   'POPULATE-NOT-SET-PMD-AT': { summary: 'Point a PMD at a table only with pmd_populate(); set_pmd_at() is for huge entries.', severity: 'error' },
   'TLB-FLUSH-BEFORE-ISOLATED-USE': { summary: 'After clearing the PMD or PTEs, flush the TLB before any refcount check, copy or reuse.', severity: 'error' },
   'GUP-FAST-SYNC': { summary: 'Between hiding a table and the refcount check or its reuse, in-flight GUP-fast walks must have finished.', severity: 'error' },

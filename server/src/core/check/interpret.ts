@@ -3,7 +3,7 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
@@ -18,7 +18,7 @@ export interface ExitState {
   node: CfgNode;
 }
 
-export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode' | 'unset';
+export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode' | 'unset' | 'pt-lock-alias';
 
 export interface LockEvent {
   kind: LockEventKind;
@@ -29,6 +29,8 @@ export interface LockEvent {
   siteText: string;
   /** The earlier acquire/release this event conflicts with. */
   previous?: { site: Span; siteText: string };
+  /** pt-lock-alias: the lock taken here, which may be the held one. */
+  taken?: string;
 }
 
 export interface Interpretation {
@@ -286,6 +288,8 @@ class Interpreter {
     return this.expr(e.value, before, target, observed).map((r) => {
       let st = this.forget(r.s, target, false);
       if (e.op === '=') st = recordAlias(st, e.value, target);
+      const ptLock = e.op === '=' && e.value.kind === 'call' ? pageTableLockOf(e.value) : undefined;
+      if (ptLock?.pointer === 'result') st = setFact(st, `${PT_LOCK_FACT}${target}`, { eq: ptLock.owner });
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : {};
       if (remembered && e.op === '=') st = setFact(st, target, value);
@@ -316,9 +320,10 @@ class Interpreter {
     const aliasKey = `${ALIAS_FACT}${target}`;
     // Any write into a local (`range.start = x`, `&ptl` passed out) sets it, for this purpose.
     const unsetKey = `${UNSET_FACT}${rootOf(target)}`;
+    const ptLockKey = `${PT_LOCK_FACT}${target}`;
     let stale: string[] | undefined;
     for (const k of s.facts.keys()) {
-      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
+      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
     }
     let handedOff: LockRecord[] | undefined;
     if (handOffLocks) {
@@ -367,6 +372,9 @@ class Interpreter {
     // A summarized callee says what it writes through each pointer on each outcome; what it does not
     // write keeps its value (`bool mmap_locked = true` survives a hpage_collapse_scan_pmd() that kept the lock).
     if (!summary) states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t, false) : acc), st));
+    const ptLock = pageTableLockOf(e);
+    const ptOut = ptLock && ptLock.pointer !== 'result' ? outArgs[ptLock.pointer.arg] : undefined;
+    if (ptLock && ptOut) states = states.map((st) => setFact(st, `${PT_LOCK_FACT}${ptOut}`, { eq: ptLock.owner }));
     // A local passed by address is set by the callee; one passed by name to anything but a lock call is set
     // by a macro (`list_for_each_entry(avc, ...)`), or else read unset: a bug the compiler reports, not ours.
     const setByCall = e.args.flatMap((a) => (a.kind === 'unary' && a.op === '&' ? [rootOf(lvalueText(a.arg))] : a.kind === 'ident' && !row ? [a.name] : []));
@@ -493,7 +501,8 @@ class Interpreter {
         for (const [k, l] of s.locks) if (!FAMILIES[l.family].singleton && rootOf(k.slice(l.family.length + 1)) === root) s.locks.delete(k);
         continue;
       }
-      this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role, eff.marker);
+      this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role, eff.marker,
+        eff.key === 'result' ? pageTableLockOf(call)?.owner : undefined);
     }
     return s;
   }
@@ -547,7 +556,7 @@ class Interpreter {
 
   /** Mutates `s` (already a private copy): one acquire/release/downgrade of the lock `family:identity`. */
   private lockOp(s: State, op: 'acquire' | 'release' | 'downgrade', family: LockFamily, identity: string,
-    mode: LockMode | undefined, call: CallExpr, role: string | undefined, marker = false): void {
+    mode: LockMode | undefined, call: CallExpr, role: string | undefined, marker = false, pageTableOf?: string): void {
     const traits = FAMILIES[family];
     if (!traits.singleton && !marker) identity = this.alias(s, family, identity);
     const named = marker ? undefined : s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
@@ -591,6 +600,8 @@ class Interpreter {
         if (!traits.idempotent) this.note('double-acquire', cur, here);
         return;
       }
+      const owner = pageTableOf ?? s.facts.get(`${PT_LOCK_FACT}${identity}`)?.eq;
+      if (owner !== undefined) this.notePageTableLockAlias(s, key, identity, owner, here);
       const held = record('held', cur?.fromCaller ?? false);
       s.locks.set(key, cur?.fromCaller ? { ...held, retaken: true } : held);
       return;
@@ -627,11 +638,35 @@ class Interpreter {
     return identity;
   }
 
-  private note(kind: LockEventKind, lock: LockRecord, at: { site: Span; siteText: string }): void {
+  /**
+   * Taking a page-table lock of an mm while holding one of the same mm, at its level or above, that the
+   * path has not compared it with: with split page-table locks off both are &mm->page_table_lock and the
+   * CPU spins on itself. The kernel compares first: collapse_pte_mapped_thp() `if (ptl != pml)
+   * spin_lock_nested(ptl, ...)` (mm/khugepaged.c), move_ptes() and move_huge_pmd() (mm/mremap.c),
+   * double_pt_lock() (mm/userfaultfd.c). A level taken under a lower one is against the lock order, which
+   * LOCK-ORDER reports.
+   */
+  private notePageTableLockAlias(s: State, key: string, identity: string, owner: string, here: { site: Span; siteText: string }): void {
+    const taken = parseOwner(owner);
+    for (const held of s.locks.values()) {
+      if (held.key === key || held.status !== 'held' || held.family !== 'spin') continue;
+      const other = held.key.slice(held.family.length + 1);
+      const heldOwner = s.facts.get(`${PT_LOCK_FACT}${other}`)?.eq;
+      const by = heldOwner === undefined ? undefined : parseOwner(heldOwner);
+      if (!by || by.mm !== taken.mm || PT_LEVELS.indexOf(by.level) > PT_LEVELS.indexOf(taken.level)) continue;
+      const differ = `?${[identity, other].sort().join('==')}`;
+      if (s.facts.get(differ)?.truth === false) continue;
+      this.note('pt-lock-alias', held, here, identity);
+      // Were they one lock, the path would end here, spinning: it goes on as the one where they differ.
+      s.facts.set(differ, { truth: false });
+    }
+  }
+
+  private note(kind: LockEventKind, lock: LockRecord, at: { site: Span; siteText: string }, taken?: string): void {
     const id = `${kind}@${at.site.startRow}:${at.site.startColumn}@${lock.key}`;
     if (this.events.has(id)) return;
     this.events.set(id, {
-      kind, key: lock.key, name: lock.name, family: lock.family, site: at.site, siteText: at.siteText,
+      kind, key: lock.key, name: lock.name, family: lock.family, site: at.site, siteText: at.siteText, taken,
       previous: kind === 'release-untouched' || kind === 'release-held' ? undefined : { site: lock.site, siteText: lock.siteText },
     });
   }
@@ -795,6 +830,27 @@ const UNKNOWN_LOCK_FACT = 'unknown-lock:';
 
 /** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
 const HANDED_BACK_FACT = 'handed-back:';
+
+/**
+ * Fact key: `pt-lock:ptl` = {eq: 'PTE mm'} — the variable points at a page-table lock of that level and
+ * mm, as written (PAGE_TABLE_LOCK_POINTERS).
+ */
+const PT_LOCK_FACT = 'pt-lock:';
+const PT_LEVELS = ['PUD', 'PMD', 'PTE'];
+
+/** Where a call puts a page-table lock pointer, and whose lock it is (`PMD mm`). */
+function pageTableLockOf(call: CallExpr): { pointer: 'result' | { arg: number }; owner: string } | undefined {
+  const spec = PAGE_TABLE_LOCK_POINTERS.get(call.callee);
+  const arg = spec && call.args[spec.mm.arg];
+  if (!spec || !arg) return undefined;
+  const mm = lockIdentity(exprText(arg));
+  return { pointer: spec.pointer, owner: `${spec.level} ${spec.mm.field ? `${mm}->${spec.mm.field}` : mm}` };
+}
+
+function parseOwner(owner: string): { level: string; mm: string } {
+  const space = owner.indexOf(' ');
+  return { level: owner.slice(0, space), mm: owner.slice(space + 1) };
+}
 
 /** Fact key: `unset:ptl` — the local was declared without a value and nothing on this path has set it. */
 const UNSET_FACT = 'unset:';
@@ -1002,7 +1058,13 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
       }
     }
   });
-  return { vars, tested, returned, predicates: new Set([...counts].filter(([, c]) => c > 1).map(([k]) => k)), lockRoots };
+  // A comparison of two locks (`ptl != pml`) decides what a later lock call takes, even when made once.
+  const comparesLocks = (k: string): boolean => {
+    const sides = k.slice(1).split('==');
+    return sides.length === 2 && sides.every((side) => FIELD_PATH.test(side) && lockRoots.has(rootOf(side)));
+  };
+  const predicates = new Set([...counts].filter(([k, c]) => c > 1 || comparesLocks(k)).map(([k]) => k));
+  return { vars, tested, returned, predicates, lockRoots };
 }
 
 /**

@@ -29,6 +29,7 @@ export interface LockPairInput {
 }
 
 export const LOCK_PAIR = 'LOCK-PAIR';
+export const PTL_PML_ALIAS = 'PTL-PML-ALIAS';
 
 export interface LockPairResult {
   findings: Finding[];
@@ -267,6 +268,11 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
       unsetAt.add(at);
       const root = /^[A-Za-z_]\w*/.exec(ev.name)?.[0] ?? ev.name;
       out.push(make(ev.site, `${ev.siteText.split('(')[0]}() on '${ev.name}', but nothing on this path has set '${root}' (declared without a value)`, []));
+    } else if (ev.kind === 'pt-lock-alias') {
+      // Its own rule: the lock pairing is right on every path, the locks may just be one.
+      out.push({ ...make(ev.site, `${ev.siteText.split('(')[0]}() takes a page-table lock of the same mm as '${ev.name}', held since line ${ev.previous!.site.startRow + 1}, `
+        + `with no check that they differ: where split page-table locks are off both are mm->page_table_lock and this spins on itself; `
+        + `take it only if (${ev.taken} != ${ev.name})`, prev), rule: PTL_PML_ALIAS });
     } else if (ev.kind === 'release-untouched') {
       untouchedAt.set(at, ev);
     } else {

@@ -390,6 +390,29 @@ export const POINTER_TESTS: Record<string, (v: { eq?: string; ne?: string[]; tru
  */
 export const ALIAS_CALLS = new Set(['folio_file_page', 'folio_page', 'page_folio', 'compound_head', 'folio_head_page']);
 
+/**
+ * Calls that give a pointer to a page-table lock of an mm: returned, or stored through an argument. With
+ * split page-table locks off (mm/Kconfig SPLIT_PTE_PTLOCKS: SMP and NR_CPUS >= 4 only; include/linux/mm.h
+ * pte_lockptr()/pmd_lockptr() then return &mm->page_table_lock, and pud_lockptr() always does), any two of
+ * the same mm may be one lock (rule PTL-PML-ALIAS). `mm` is the argument naming the mm, with the field
+ * that reaches it from a VMA where the call takes one.
+ */
+export const PAGE_TABLE_LOCK_POINTERS = new Map<string, { level: 'PUD' | 'PMD' | 'PTE'; pointer: 'result' | { arg: number }; mm: { arg: number; field?: string } }>([
+  ['pud_lock', { level: 'PUD', pointer: 'result', mm: { arg: 0 } }],
+  ['pud_lockptr', { level: 'PUD', pointer: 'result', mm: { arg: 0 } }],
+  ['pmd_lock', { level: 'PMD', pointer: 'result', mm: { arg: 0 } }],
+  ['pmd_lockptr', { level: 'PMD', pointer: 'result', mm: { arg: 0 } }],
+  ['pmd_trans_huge_lock', { level: 'PMD', pointer: 'result', mm: { arg: 1, field: 'vm_mm' } }],
+  ['huge_pte_lock', { level: 'PMD', pointer: 'result', mm: { arg: 1 } }],
+  ['huge_pte_lockptr', { level: 'PMD', pointer: 'result', mm: { arg: 1 } }],
+  ['pte_lockptr', { level: 'PTE', pointer: 'result', mm: { arg: 0 } }],
+  ['pte_offset_map_lock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
+  ['__pte_offset_map_lock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
+  ['pte_offset_map_nolock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
+  ['pte_offset_map_ro_nolock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
+  ['pte_offset_map_rw_nolock', { level: 'PTE', pointer: { arg: 4 }, mm: { arg: 0 } }],
+]);
+
 /** Calls that change what a PMD entry points to: a path that made one can no longer rely on its table. */
 export const PMD_CHANGING_CALLS = new Set([
   'pmdp_collapse_flush', 'pmd_clear', 'pmdp_huge_clear_flush', 'pmdp_huge_get_and_clear', 'pmdp_invalidate',
