@@ -131,6 +131,7 @@ export class ProtocolTracker {
       if (clearsPtes && !attachedTable && (e.fact === 'ptes' || e.fact === 'flushed' || e.fact === 'synced')) continue;
       // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
       if (e.fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') setPt('uptodate', 'early');
+      if (!lookupCounts(e.fact, e.value, out)) continue;
       setPt(e.fact, e.value);
     }
     // A range or order spelled with HPAGE_PMD_SIZE/ORDER/NR (`address + HPAGE_PMD_SIZE` for the notifier,
@@ -161,6 +162,7 @@ export class ProtocolTracker {
     if (pt.length === 0) return s;
     const out = withOwnPt(s);
     for (const [fact, value] of pt) {
+      if (!lookupCounts(fact, value, out)) continue;
       if (fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') out.pt.set('uptodate', { value: 'early', site: call.span, text: call.text });
       out.pt.set(fact, { value, site: call.span, text: call.text });
     }
@@ -170,7 +172,8 @@ export class ProtocolTracker {
   /** The mmap_lock taken or dropped by this path (directly or through a callee). */
   onMmap(op: 'acquire' | 'release', s: State, at: Span, text: string): void {
     if (op === 'release') {
-      s.pt.set('stale', { value: 'yes', site: at, text });
+      s.pt.set('staleVma', { value: 'yes', site: at, text });
+      s.pt.set('stalePmd', { value: 'yes', site: at, text });
       s.pt.delete('exitChecked');
     }
   }
@@ -292,6 +295,17 @@ const MAPS_TABLE = new Map<string, number>([
   ['pte_offset_map_lock', 1], ['__pte_offset_map_lock', 1], ['pte_offset_map', 0], ['__pte_offset_map', 0],
   ['pte_offset_map_nolock', 1], ['pte_offset_map_ro_nolock', 1], ['pte_offset_map_rw_nolock', 1],
 ]);
+
+/**
+ * A lookup of the VMA or the PMD makes it fresh only under the mmap_lock: one made while this path has the
+ * lock dropped (before mmap_write_lock(), not after it) is stale as soon as it returns. With no record of the
+ * mmap_lock the path is still under its caller's.
+ */
+function lookupCounts(fact: PtFact, value: string, s: State): boolean {
+  if ((fact !== 'staleVma' && fact !== 'stalePmd') || value !== 'no') return true;
+  const m = s.locks.get('mmap:mmap');
+  return !m || m.status === 'held';
+}
 
 function siteKey(call: CallExpr): string {
   return `${call.span.startRow}:${call.span.startColumn}`;

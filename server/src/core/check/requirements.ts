@@ -58,7 +58,9 @@ export function checkRequirement(id: RequirementKey, ctx: RequirementContext): V
     case 'clear-needs-rmap-lock': return clearNeeds(ctx, 'rmap');
     case 'pte-lock-or-isolated': return pteLockOrIsolated(ctx);
     case 'notifier-open': return notifierOpen(ctx);
-    case 'revalidated': return revalidated(ctx);
+    case 'revalidated': return revalidated(ctx, ['staleVma', 'stalePmd']);
+    case 'vma-revalidated': return revalidated(ctx, ['staleVma']);
+    case 'pmd-revalidated': return revalidated(ctx, ['stalePmd']);
     case 'exit-checked': return exitChecked(ctx);
     case 'walkers-excluded': return walkersExcluded(ctx);
     case 'pmd-present-at-downgrade': return pmdPresentAtDowngrade(ctx);
@@ -208,13 +210,17 @@ function notifierOpen(ctx: RequirementContext): Verdict {
     related: [{ site: closed.site, message: 'range closed here' }] });
 }
 
-function revalidated(ctx: RequirementContext): Verdict {
-  const stale = pt(ctx, 'stale');
+/** The VMA and/or the PMD used with the mmap_lock held again after a gap, not looked up since (one finding). */
+function revalidated(ctx: RequirementContext, facts: ('staleVma' | 'stalePmd')[]): Verdict {
   const m = familyRecord(ctx, 'mmap');
-  if (stale?.value !== 'yes' || !m || m.status !== 'held') return OK;
+  const stale = facts.filter((f) => pt(ctx, f)?.value === 'yes');
+  if (stale.length === 0 || !m || m.status !== 'held') return OK;
+  const dropped = pt(ctx, stale[0])!;
+  const what = stale.map((f) => (f === 'staleVma' ? 'the VMA' : 'the PMD')).join(' and ');
+  const how = stale.map((f) => (f === 'staleVma' ? 'hugepage_vma_revalidate()' : 'check_pmd_still_valid()')).join(', ');
   return broken({ rule: 'REVALIDATE-AFTER-RELOCK',
-    message: `uses the VMA/PMD after the mmap_lock was dropped at line ${line(stale.site)} (${stale.text}) and retaken at line ${line(m.site)} without looking them up again (hugepage_vma_revalidate(), check_pmd_still_valid())`,
-    related: [{ site: stale.site, message: 'mmap_lock dropped here' }, { site: m.site, message: 'retaken here' }] });
+    message: `uses ${what} after the mmap_lock was dropped at line ${line(dropped.site)} (${dropped.text}) and retaken at line ${line(m.site)} without looking ${stale.length > 1 ? 'them' : 'it'} up again under it (${how})`,
+    related: [{ site: dropped.site, message: 'mmap_lock dropped here' }, { site: m.site, message: 'retaken here' }] });
 }
 
 function exitChecked(ctx: RequirementContext): Verdict {
@@ -338,6 +344,6 @@ const USE_WORDS: Record<IsolatedUse, string> = {
 };
 
 /** The requirements that are checked at the call from its arguments, never propagated. */
-export const LOCAL_ONLY: ReadonlySet<RequirementKey> = new Set(['populate-table', 'revalidated']);
+export const LOCAL_ONLY: ReadonlySet<RequirementKey> = new Set(['populate-table', 'revalidated', 'vma-revalidated', 'pmd-revalidated']);
 
 export type { LockClassId };

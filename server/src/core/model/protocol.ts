@@ -22,8 +22,14 @@ export type PtFact =
   | 'uptodate'
   /** 'held' after vma_start_write(); 'dropped' after mmap_write_downgrade() (per-VMA faults run again). */
   | 'vmaExcl'
-  /** 'yes' after this path dropped the mmap_lock: VMA and PMD must be looked up again. */
-  | 'stale'
+  /**
+   * 'yes' after this path dropped the mmap_lock: the VMA must be looked up again; 'no' after a lookup under
+   * the mmap_lock. One fact per object, since revalidating the VMA says nothing of the PMD (mremap may have
+   * moved the table while the lock was dropped).
+   */
+  | 'staleVma'
+  /** As staleVma, for the PMD: looked up again by check_pmd_still_valid() or find_pmd_or_thp_or_none(). */
+  | 'stalePmd'
   /** 'no' after this path took the mmap_lock; 'yes' after an mm-exit test (or a revalidation, which has one). */
   | 'exitChecked'
   /** 'yes' after pgtable_trans_huge_deposit(). */
@@ -40,7 +46,7 @@ export interface PtSet {
 export type RequirementId =
   | 'mmap-write' | 'not-atomic' | 'no-reclaim-under-rmap' | 'folio-trylock-only' | 'pml-held'
   | 'clear-needs-mmap-write' | 'clear-needs-vma-lock' | 'clear-needs-rmap-lock'
-  | 'pte-lock-or-isolated' | 'populate-table' | 'unreachable' | 'notifier-open' | 'revalidated' | 'exit-checked'
+  | 'pte-lock-or-isolated' | 'populate-table' | 'unreachable' | 'notifier-open' | 'vma-revalidated' | 'pmd-revalidated' | 'revalidated' | 'exit-checked'
   | 'walkers-excluded' | 'pmd-present-at-downgrade' | 'uptodate-after-copy' | 'pmd-attached' | 'rmap-covers-hidden'
   | 'deposited';
 
@@ -82,23 +88,23 @@ export const PROTOCOL_API: ProtocolRow[] = [
   { name: 'mmap_read_lock', title: 'take the mmap_lock for read', steps: { mainline: 'C3' }, sleeps: true,
     doc: 'Readers can run concurrently (faults, GUP, madvise); enough to look at page tables, not to hide them.' },
   { name: 'hugepage_vma_revalidate', title: 'look the VMA up again and recheck it', steps: { mainline: 'C4/C9', proposed: 'a' },
-    sets: [set('stale', 'no'), set('exitChecked', 'yes')],
+    sets: [set('staleVma', 'no'), set('exitChecked', 'yes')],
     doc: 'After any gap in the mmap_lock: find the VMA again, check that the whole PMD-aligned range lies in it, the order is allowed, anon_vma is set and the mm is not exiting. The old vma pointer must not be used.' },
   { name: 'collapse_vma_revalidate', title: 'look the VMA up again and recheck it', steps: { mainline: 'C4/C9', proposed: 'a' },
-    sets: [set('stale', 'no'), set('exitChecked', 'yes')], doc: 'The mTHP-era name of hugepage_vma_revalidate().' },
+    sets: [set('staleVma', 'no'), set('exitChecked', 'yes')], doc: 'The mTHP-era name of hugepage_vma_revalidate().' },
   { name: 'check_pmd_still_valid', title: 'check the PMD is still the same table', steps: { mainline: 'C10', proposed: 'a' },
-    sets: [set('stale', 'no')], doc: 'After the mmap_lock was retaken: the PMD slot must be the same one and still point to a PTE table.' },
+    sets: [set('stalePmd', 'no')], doc: 'After the mmap_lock was retaken: the PMD slot must be the same one and still point to a PTE table.' },
   { name: 'find_pmd_or_thp_or_none', title: 'find the PMD and classify it', steps: { mainline: 'C5' }, requires: ['exit-checked'],
-    sets: [set('stale', 'no')], doc: 'Walks pgd/p4d/pud to the PMD and reads it locklessly: a table, none, or a huge PMD. Advisory until the locks are held.' },
-  { name: 'mm_find_pmd', title: 'find the PMD', requires: ['exit-checked'], sets: [set('stale', 'no')],
+    sets: [set('stalePmd', 'no')], doc: 'Walks pgd/p4d/pud to the PMD and reads it locklessly: a table, none, or a huge PMD. Advisory until the locks are held.' },
+  { name: 'mm_find_pmd', title: 'find the PMD', requires: ['exit-checked'], sets: [set('stalePmd', 'no')],
     doc: 'Walks the upper levels to the PMD slot; needs them stable (mmap or rmap lock) and the mm not exiting.' },
-  { name: 'find_vma', title: 'look the VMA up', sets: [set('stale', 'no')], doc: 'Looks up the VMA covering an address under the mmap_lock.' },
-  { name: 'vma_lookup', title: 'look the VMA up', sets: [set('stale', 'no')], doc: 'Looks up the VMA covering an address under the mmap_lock.' },
+  { name: 'find_vma', title: 'look the VMA up', sets: [set('staleVma', 'no')], doc: 'Looks up the VMA covering an address under the mmap_lock.' },
+  { name: 'vma_lookup', title: 'look the VMA up', sets: [set('staleVma', 'no')], doc: 'Looks up the VMA covering an address under the mmap_lock.' },
   { name: 'vma_start_write', title: 'write-lock the VMA', steps: { mainline: 'C11', proposed: 'a' }, sleeps: true,
-    requires: ['mmap-write', 'revalidated'], sets: [set('vmaExcl', 'held')],
+    requires: ['mmap-write', 'vma-revalidated'], sets: [set('vmaExcl', 'held')],
     doc: 'Excludes page faults under the per-VMA lock (they fall back to the mmap_lock and block). Needs the mmap_lock for write; ends only with mmap_write_unlock() or mmap_write_downgrade().' },
   { name: 'anon_vma_lock_write', title: 'write-lock the anon_vma', steps: { mainline: 'C12', proposed: 'a' }, sleeps: true,
-    requires: ['revalidated'], doc: 'Excludes every anonymous rmap walk (try_to_unmap, migration, folio_referenced), which would otherwise find the hidden table as pmd_none and miss its PTEs.' },
+    requires: ['vma-revalidated'], doc: 'Excludes every anonymous rmap walk (try_to_unmap, migration, folio_referenced), which would otherwise find the hidden table as pmd_none and miss its PTEs.' },
   { name: 'hpage_collapse_test_exit', title: 'test whether the mm is exiting', sets: [set('exitChecked', 'yes')],
     doc: 'mm_users == 0: exit_mmap() is tearing the page tables down without locks; do not walk them.' },
   { name: 'hpage_collapse_test_exit_or_disable', title: 'test whether the mm is exiting or THP is disabled', sets: [set('exitChecked', 'yes')],
@@ -110,7 +116,7 @@ export const PROTOCOL_API: ProtocolRow[] = [
   // Step b: isolate the PTE table.
   { name: 'mmu_notifier_invalidate_range_start', title: 'open the MMU-notifier range', steps: { mainline: 'C13', proposed: 'b' }, sleeps: true,
     doc: 'Secondary MMUs (KVM, IOMMU SVA) drop their mappings of the range; they hold no page references, so this must come before any entry they mirror is cleared. May sleep: not under a spinlock.' },
-  { name: 'pmd_lock', title: 'take the PMD lock', steps: { mainline: 'C14', proposed: 'b' }, requires: ['revalidated'],
+  { name: 'pmd_lock', title: 'take the PMD lock', steps: { mainline: 'C14', proposed: 'b' }, requires: ['pmd-revalidated'],
     doc: 'Returns the PMD table lock it took (pml). Protects PMD entries and the deposit list.' },
   { name: 'pmdp_collapse_flush', title: 'clear the PMD and flush the TLB', steps: { mainline: 'C15', proposed: 'b' },
     requires: ['pml-held', ...CLEAR_NEEDS, 'notifier-open', 'revalidated', 'exit-checked'],
