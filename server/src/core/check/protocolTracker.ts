@@ -80,7 +80,7 @@ export class ProtocolTracker {
         // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
         // would move the call's end otherwise than the note's).
         const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
-        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, this.params, extra.released), origin);
+        if (!LOCAL_ONLY.has(id)) this.requireAtEntry(verdict.passOn ?? id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, this.params, extra.released), origin);
         return;
       }
       const ok = verdict.kind === 'ok';
@@ -93,7 +93,10 @@ export class ProtocolTracker {
     };
 
     // What the row itself requires.
-    for (const id of row?.requires ?? []) if (id !== 'populate-table') check(id);
+    // A VMA revalidation owed here includes the exit test (hugepage_vma_revalidate()): one finding, that one.
+    const revalidationOwed = row?.requires?.some((id) => id === 'revalidated' || id === 'vma-revalidated') &&
+      s.pt.get('staleVma')?.value === 'yes' && s.locks.get('mmap:mmap')?.status === 'held';
+    for (const id of row?.requires ?? []) if (id !== 'populate-table' && !(id === 'exit-checked' && revalidationOwed)) check(id);
     if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
     const gfp = row?.allocates ? call.args.map(argText).find((a) => a.includes('GFP')) : undefined;
     if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp });
@@ -140,6 +143,7 @@ export class ProtocolTracker {
     // A trylock of the mmap_lock is how khugepaged enters a foreign mm, which may be exiting.
     if ((call.callee === 'mmap_read_trylock' || call.callee === 'mmap_write_trylock') && out.locks.get('mmap:mmap')?.status === 'held') {
       setPt('exitChecked', 'no');
+      setPt('mayExit', 'yes');
     }
     if (MAPS_TABLE.has(call.callee)) {
       const pmdArg = call.args[MAPS_TABLE.get(call.callee)!];
@@ -171,10 +175,16 @@ export class ProtocolTracker {
 
   /** The mmap_lock taken or dropped by this path (directly or through a callee). */
   onMmap(op: 'acquire' | 'release', s: State, at: Span, text: string): void {
+    // Retaken after this path dropped it: an mm that may exit (khugepaged's, entered by trylock with only
+    // mm_count held: mm/khugepaged.c hpage_collapse_test_exit()) may have started exiting in the gap, so the
+    // exit test is owed again; whether the mm is such a one, the callers say when this path does not know.
+    if (op === 'acquire' && s.pt.get('exitChecked')?.value === 'dropped') {
+      s.pt.set('exitChecked', { value: s.pt.has('mayExit') ? 'no' : 'regained', site: at, text });
+    }
     if (op === 'release') {
       s.pt.set('staleVma', { value: 'yes', site: at, text });
       s.pt.set('stalePmd', { value: 'yes', site: at, text });
-      s.pt.delete('exitChecked');
+      s.pt.set('exitChecked', { value: 'dropped', site: at, text });
     }
   }
 
@@ -297,12 +307,13 @@ const MAPS_TABLE = new Map<string, number>([
 ]);
 
 /**
- * A lookup of the VMA or the PMD makes it fresh only under the mmap_lock: one made while this path has the
- * lock dropped (before mmap_write_lock(), not after it) is stale as soon as it returns. With no record of the
- * mmap_lock the path is still under its caller's.
+ * A lookup of the VMA or the PMD, or an exit test, counts only under the mmap_lock: one made while this path
+ * has the lock dropped (before mmap_write_lock(), not after it) is stale as soon as it returns. With no record
+ * of the mmap_lock the path is still under its caller's.
  */
 function lookupCounts(fact: PtFact, value: string, s: State): boolean {
-  if ((fact !== 'staleVma' && fact !== 'stalePmd') || value !== 'no') return true;
+  const fresh = ((fact === 'staleVma' || fact === 'stalePmd') && value === 'no') || (fact === 'exitChecked' && value === 'yes');
+  if (!fresh) return true;
   const m = s.locks.get('mmap:mmap');
   return !m || m.status === 'held';
 }

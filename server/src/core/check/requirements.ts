@@ -20,7 +20,8 @@ export interface Broken {
   assumes?: string;
 }
 
-export type Verdict = { kind: 'ok' } | { kind: 'unknown' } | { kind: 'broken'; problems: Broken[] };
+/** `passOn`: the requirement the callers are to decide instead (what this path knows narrows it). */
+export type Verdict = { kind: 'ok' } | { kind: 'unknown'; passOn?: RequirementKey } | { kind: 'broken'; problems: Broken[] };
 
 export interface RequirementContext {
   state: State;
@@ -62,6 +63,7 @@ export function checkRequirement(id: RequirementKey, ctx: RequirementContext): V
     case 'vma-revalidated': return revalidated(ctx, ['staleVma']);
     case 'pmd-revalidated': return revalidated(ctx, ['stalePmd']);
     case 'exit-checked': return exitChecked(ctx);
+    case 'exit-rechecked': return exitRechecked(ctx);
     case 'walkers-excluded': return walkersExcluded(ctx);
     case 'pmd-present-at-downgrade': return pmdPresentAtDowngrade(ctx);
     case 'uptodate-after-copy': return uptodateAfterCopy(ctx);
@@ -225,10 +227,23 @@ function revalidated(ctx: RequirementContext, facts: ('staleVma' | 'stalePmd')[]
 
 function exitChecked(ctx: RequirementContext): Verdict {
   const e = pt(ctx, 'exitChecked');
-  if (!e) return UNKNOWN;
+  if (!e || e.value === 'dropped') return UNKNOWN;
+  if (e.value === 'regained') return { kind: 'unknown', passOn: 'exit-rechecked' };
   if (e.value === 'yes') return OK;
   return broken({ rule: 'EXIT-CHECK', message: `walks page tables after taking the mmap_lock at line ${line(e.site)} without testing whether the mm is exiting (hpage_collapse_test_exit()): exit_mmap() frees tables without locks`,
     related: [{ site: e.site, message: 'mmap_lock taken here' }] });
+}
+
+/**
+ * A callee dropped and retook the mmap_lock, then walked the page tables without an exit test: wrong for an
+ * mm that may exit, which is one this path entered by trylock or tested (madvise_collapse() works on the
+ * caller's own mm, which cannot exit under it, and knows nothing of it).
+ */
+function exitRechecked(ctx: RequirementContext): Verdict {
+  const foreign = pt(ctx, 'mayExit');
+  if (!foreign) return { kind: 'unknown', passOn: 'exit-rechecked' };
+  return broken({ rule: 'EXIT-CHECK', message: `walks page tables after dropping and retaking the mmap_lock, without testing again whether this mm is exiting (entered by ${foreign.text} at line ${line(foreign.site)}, holding no mm_users): exit_mmap() may have started in the gap`,
+    related: [{ site: foreign.site, message: 'an mm that may exit' }] });
 }
 
 /**

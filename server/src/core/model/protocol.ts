@@ -30,8 +30,14 @@ export type PtFact =
   | 'staleVma'
   /** As staleVma, for the PMD: looked up again by check_pmd_still_valid() or find_pmd_or_thp_or_none(). */
   | 'stalePmd'
-  /** 'no' after this path took the mmap_lock; 'yes' after an mm-exit test (or a revalidation, which has one). */
+  /**
+   * 'no' after this path took the mmap_lock of an mm that may exit (trylock); 'yes' after an mm-exit test (or a
+   * revalidation, which has one); 'dropped' while this path has the mmap_lock dropped, and 'no'/'regained'
+   * once it retook it, for an mm known/not known to be one that may exit (mayExit).
+   */
   | 'exitChecked'
+  /** 'yes' after this path entered the mm by mmap_*_trylock(): khugepaged's foreign mm, which may exit under it. */
+  | 'mayExit'
   /** 'yes' after pgtable_trans_huge_deposit(). */
   | 'deposited'
   /** 'yes'/'no': the path decided the collapse covers the whole PMD (is_pmd_order(order), order == HPAGE_PMD_ORDER). */
@@ -46,7 +52,7 @@ export interface PtSet {
 export type RequirementId =
   | 'mmap-write' | 'not-atomic' | 'no-reclaim-under-rmap' | 'folio-trylock-only' | 'pml-held'
   | 'clear-needs-mmap-write' | 'clear-needs-vma-lock' | 'clear-needs-rmap-lock'
-  | 'pte-lock-or-isolated' | 'populate-table' | 'unreachable' | 'notifier-open' | 'vma-revalidated' | 'pmd-revalidated' | 'revalidated' | 'exit-checked'
+  | 'pte-lock-or-isolated' | 'populate-table' | 'unreachable' | 'notifier-open' | 'vma-revalidated' | 'pmd-revalidated' | 'revalidated' | 'exit-checked' | 'exit-rechecked'
   | 'walkers-excluded' | 'pmd-present-at-downgrade' | 'uptodate-after-copy' | 'pmd-attached' | 'rmap-covers-hidden'
   | 'deposited';
 
