@@ -33,6 +33,28 @@ describe('patch series checking', () => {
     assert.equal(result.hunks.exact, 2);
   });
 
+  it('puts a finding whose cause the patch removed on the hunk line where it was, never on the @@ header', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-review-'));
+    const base = join(dir, 'demo.c');
+    writeFileSync(base, ['static DEFINE_SPINLOCK(l);', '', 'static void f(int v)', '{', '\tspin_lock(&l);', '\tif (v < 0) {',
+      '\t\tspin_unlock(&l);', '\t\treturn;', '\t}', '\twork(v);', '\tspin_unlock(&l);', '}', ''].join('\n'));
+    const bases = { baseFiles: new Map([['demo.c', base]]) };
+    // The last unlock removed with one line of context: the leak starts at the lock, outside the hunk.
+    const narrow = join(dir, '0001-drop-unlock.patch');
+    writeFileSync(narrow, ['--- a/demo.c', '+++ b/demo.c', '@@ -10,3 +10,2 @@ static void f(int v)',
+      ' \twork(v);', '-\tspin_unlock(&l);', ' }', ''].join('\n'));
+    const [leak] = checker.series().check([read(narrow)], bases).findings.filter((f) => f.rule === 'LOCK-PAIR');
+    assert.equal(lineOf(narrow, leak.line), ' }', 'on the context line after the removed unlock');
+    assert.ok(leak.related.some((r) => r.file?.startsWith('post-image:') && r.line === 5), 'and points at the lock in the post-image');
+    // With the lock inside the hunk's context, the finding is on that context line itself.
+    const wide = join(dir, '0002-drop-unlock.patch');
+    writeFileSync(wide, ['--- a/demo.c', '+++ b/demo.c', '@@ -5,8 +5,7 @@ static void f(int v)', ' \tspin_lock(&l);', ' \tif (v < 0) {',
+      ' \t\tspin_unlock(&l);', ' \t\treturn;', ' \t}', ' \twork(v);', '-\tspin_unlock(&l);', ' }', ''].join('\n'));
+    const [onLock] = checker.series().check([read(wide)], bases).findings.filter((f) => f.rule === 'LOCK-PAIR');
+    assert.equal(lineOf(wide, onLock.line), ' \tspin_lock(&l);');
+    assert.equal(onLock.column, 3, 'the column of the lock call, after the one-character prefix');
+  });
+
   it('reads the same series from one mbox, the cover letter carrying no diff', () => {
     const mbx = series('demo-series.mbx');
     const result = checker.series().check([read(mbx)], { baseFiles: new Map([['*', series('demo-base.c')]]) });
@@ -142,6 +164,20 @@ describe('acceptance: real patch mails (../shared/corpus/series)', () => {
     it('applies in order: 50 hunks with offset, 3 with fuzz, 3 failing where 6.12.y differs from mm-unstable', () => {
       assert.deepEqual(result.patches.filter((p) => p.role === 'patch').map((p) => p.position), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       assert.deepEqual({ ...result.hunks }, { exact: 0, offset: 50, fuzz: 3, failed: 3, noBase: 5 });
+    });
+
+    it('puts every finding on a code line of its patch, and a function a failed hunk was meant for at information level', () => {
+      for (const f of result.findings.filter((x) => x.rule !== 'PATCH-INPUT')) {
+        const line = readFileSync(f.file, 'utf8').split('\n')[f.line - 1];
+        assert.match(line, /^[ +-]/, `${f.file}:${f.line} ${f.rule}: ${line}`);
+      }
+      // 09's hunk for __collapse_huge_page_copy_succeeded() fails on 6.12.y: what is found there is said as such.
+      const copied = result.findings.filter((f) => f.file === patch09 && f.function === '__collapse_huge_page_copy_succeeded');
+      assert.ok(copied.length > 0);
+      for (const f of copied) {
+        assert.equal(f.severity, 'info');
+        assert.match(f.message, /checked without the hunk at patch line \d+, which did not apply/);
+      }
     });
 
     it('reports the lock leaks of vma_collapse_anon_folio() on + lines of patch 09/12', () => {

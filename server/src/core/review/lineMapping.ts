@@ -1,21 +1,28 @@
 // Places a finding of a post-image (or pre-image) on a line of the patch file: the `+` line that carries it,
-// else the header of the hunk nearest to it inside the same function (the cause is a removed or unchanged line).
-import type { SeriesFileResult } from '../patch';
+// else the context line that shows it, else (the cause is outside every hunk, typically a line the patch
+// removed) the line next to the removal in the nearest hunk of the same function. Never on an `@@` header:
+// the reviewer reads code lines, and a header is no place to put a squiggle.
+import type { Hunk, SeriesFileResult } from '../patch';
 
 export interface PatchLocation {
   /** 1-based line in the patch file. */
   line: number;
-  /** The line is a `+` line of the patch (columns are shifted by its prefix). */
-  onAddedLine: boolean;
+  /**
+   * `added`: a `+` line, `context`: a ` ` line showing the very line, `removed`: the `-` line of a pre-image
+   * line, `near`: a line of the nearest hunk that stands for one outside it, `header`: the file's `diff` header
+   * (no hunk applied). The text of the first three starts one column later than in the image (the prefix).
+   */
+  kind: 'added' | 'context' | 'removed' | 'near' | 'header';
 }
 
 export function mapPostLine(file: SeriesFileResult, postLine: number, fn?: [number, number]): PatchLocation {
   const origin = file.apply?.lineMap[postLine - 1];
-  if (origin?.origin === 'patch') return { line: origin.patchLine, onAddedLine: true };
-  return { line: nearestHunkHeader(file, postLine, fn, 'post'), onAddedLine: false };
+  if (origin?.origin === 'patch') return { line: origin.patchLine, kind: 'added' };
+  if (origin?.patchLine !== undefined) return { line: origin.patchLine, kind: 'context' };
+  return nearestHunk(file, postLine, fn, 'post');
 }
 
-/** A pre-image line: its `-` line when the patch removes it, else the nearest hunk header. */
+/** A pre-image line: its `-` line when the patch removes it, its context line, else near the nearest removal. */
 export function mapPreLine(file: SeriesFileResult, preLine: number): PatchLocation {
   for (const h of file.apply?.hunks ?? []) {
     if (h.status === 'failed' || h.baseLine === undefined) continue;
@@ -23,15 +30,15 @@ export function mapPreLine(file: SeriesFileResult, preLine: number): PatchLocati
     let line = h.baseLine;
     for (const l of hunk.lines) {
       if (l.kind === '+') continue;
-      if (line === preLine && l.kind === '-') return { line: l.line, onAddedLine: false };
+      if (line === preLine) return { line: l.line, kind: l.kind === '-' ? 'removed' : 'context' };
       line++;
     }
   }
-  return { line: nearestHunkHeader(file, preLine, undefined, 'pre'), onAddedLine: false };
+  return nearestHunk(file, preLine, undefined, 'pre');
 }
 
-function nearestHunkHeader(file: SeriesFileResult, line: number, fn: [number, number] | undefined, side: 'pre' | 'post'): number {
-  let best = file.filePatch.headerLine;
+function nearestHunk(file: SeriesFileResult, line: number, fn: [number, number] | undefined, side: 'pre' | 'post'): PatchLocation {
+  let best: Hunk | undefined;
   let bestDistance = Infinity;
   for (const h of file.apply?.hunks ?? []) {
     const start = side === 'post' ? h.postLine : h.baseLine;
@@ -42,8 +49,22 @@ function nearestHunkHeader(file: SeriesFileResult, line: number, fn: [number, nu
     const distance = (line < start ? start - line : line > start + length ? line - start - length : 0) + (inFunction ? 0 : 1e6);
     if (distance < bestDistance) {
       bestDistance = distance;
-      best = h.headerLine;
+      best = hunk;
     }
   }
-  return best;
+  return best ? { line: removalLine(best), kind: 'near' } : { line: file.filePatch.headerLine, kind: 'header' };
+}
+
+/**
+ * The line of a hunk where it changes something: the first line after its first run of `-` lines (where the
+ * removed code was), else its first `+` line, else its first line.
+ */
+function removalLine(hunk: Hunk): number {
+  const lines = hunk.lines;
+  const firstRemoved = lines.findIndex((l) => l.kind === '-');
+  if (firstRemoved >= 0) {
+    const after = lines.slice(firstRemoved).find((l) => l.kind !== '-');
+    return (after ?? lines[firstRemoved - 1] ?? lines[firstRemoved]).line;
+  }
+  return (lines.find((l) => l.kind === '+') ?? lines[0] ?? { line: hunk.headerLine }).line;
 }

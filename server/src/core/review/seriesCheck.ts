@@ -6,7 +6,7 @@ import type { CheckResult } from '../document';
 import type { Finding, RelatedLocation } from '../findings';
 import { compareFindings } from '../findings';
 import { buildSeries, hunkPostImages, hunkStats, parsePatchFile } from '../patch';
-import type { HunkStats, LineOrigin, PatchFile, SeriesFileResult, SeriesFileStatus, SeriesResult } from '../patch';
+import type { Hunk, HunkStats, LineOrigin, PatchFile, SeriesFileResult, SeriesFileStatus, SeriesResult } from '../patch';
 import { resolveBases, type BaseOptions, type BaseSource } from './baseResolver';
 import { mapPostLine, mapPreLine, type PatchLocation } from './lineMapping';
 
@@ -163,9 +163,15 @@ export class SeriesChecker {
     const afterKeys = new Set(after.findings.map(identity));
     const out: Finding[] = [];
     const added = after.findings.filter((f) => !beforeKeys.has(identity(f)));
+    const failed = (file.apply?.hunks ?? []).filter((h) => h.status === 'failed').map((h) => file.filePatch.hunks[h.hunk]);
     for (const f of added) {
       const fn = after.functions.find((x) => x.name === f.function);
-      const worded = { ...f, message: patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1]) };
+      // The function as this patch meant it is not what was checked: say so, at information level.
+      const missing = fn && failed.find((h) => touches(h, fn));
+      const worded = {
+        ...f, message: patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1]),
+        ...(missing ? { severity: 'info' as const, message: `${patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1])} (checked without the hunk at patch line ${missing.headerLine}, which did not apply to ${f.function}())` } : {}),
+      };
       const onPlus = (line: number) => file.apply?.lineMap[line - 1]?.origin === 'patch';
       // Put the finding on a `+` line: its own, else the first related place the patch added (the new
       // `return` or `goto` that leaks a lock taken on an unchanged line).
@@ -201,8 +207,8 @@ export class SeriesChecker {
         if (!fn || fn.startLine <= 1 && !/^\S/.test(image.lines[0] ?? '') || fn.endLine >= image.lines.length && !/^}/.test(image.lines[fn.endLine - 1] ?? '')) continue;
         if (fn.parseProblems > 0 && (fn.startLine === 1 || fn.endLine === image.lines.length)) continue;
         const origin = image.lineMap[f.line - 1];
-        const at: PatchLocation = origin?.origin === 'patch' ? { line: origin.patchLine, onAddedLine: true }
-          : { line: origin?.patchLine ?? image.headerLine, onAddedLine: false };
+        const at: PatchLocation = origin?.origin === 'patch' ? { line: origin.patchLine, kind: 'added' }
+          : origin?.patchLine !== undefined ? { line: origin.patchLine, kind: 'context' } : { line: image.headerLine, kind: 'near' };
         out.push({
           ...relocate(f, patchFile, at, () => undefined),
           severity: f.severity === 'error' ? 'warning' : f.severity,
@@ -248,11 +254,12 @@ function patchLineWords(message: string, lineOrigin: (line: number) => LineOrigi
  */
 function relocate(f: Finding, patchFile: string, at: PatchLocation, related: (r: RelatedLocation) => RelatedLocation | undefined,
   image?: string): Finding {
-  // On a `+` line the text starts one column later than in the post-image (the '+' prefix).
-  const column = at.onAddedLine ? f.column + 1 : 1;
-  const endColumn = at.onAddedLine && f.endLine === f.line ? f.endColumn + 1 : column + 1;
+  // On a line of the hunk the text starts one column later than in the image (the '+', ' ' or '-' prefix).
+  const exact = at.kind === 'added' || at.kind === 'context' || at.kind === 'removed';
+  const column = exact ? f.column + 1 : 1;
+  const endColumn = exact && f.endLine === f.line ? f.endColumn + 1 : column + 1;
   const rel = f.related.map(related).filter((r): r is RelatedLocation => r !== undefined);
-  if (!at.onAddedLine && image) {
+  if (!exact && image) {
     rel.unshift({ file: image, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: `the place in the patched file (line ${f.line})` });
   }
   return { ...f, file: patchFile, line: at.line, column, endLine: at.line, endColumn, related: rel.filter((r) => r.line > 0) };
@@ -271,6 +278,15 @@ export const POST_IMAGE_SCHEME = 'post-image:';
 
 function inputFinding(file: string, line: number, severity: Finding['severity'], message: string): Finding {
   return { file, line, column: 1, endLine: line, endColumn: 2, severity, rule: PATCH_INPUT, message, function: '', related: [] };
+}
+
+/**
+ * Whether a hunk (one that did not apply) was meant for the function: its header names it (git's function
+ * context after `@@`), or the lines it was written for overlap it.
+ */
+function touches(hunk: Hunk, fn: { name: string; startLine: number; endLine: number }): boolean {
+  if (new RegExp(`\\b${fn.name}\\s*\\(`).test(hunk.section)) return true;
+  return hunk.newStart <= fn.endLine && hunk.newStart + hunk.newCount >= fn.startLine;
 }
 
 /** Hunks that did not apply are errors; fuzz is worth a note (the context differs from the base). */
