@@ -76,7 +76,7 @@ export interface InterpretContext {
 }
 
 /** States kept per CFG node before facts are dropped to merge them. */
-const STATES_PER_NODE = 128;
+const STATES_PER_NODE = 512;
 const DEFAULT_MAX_STATES = 200_000;
 const COUNT_LIMIT = 3;
 
