@@ -732,6 +732,9 @@ class Interpreter {
       return { t: [setFact(s, x, err)], f: [setFact(s, x, { ...v, ne: [...(v.ne ?? []), 'ERR_PTR', ...(e.callee === 'IS_ERR' ? [] : ['0'])], truth: e.callee === 'IS_ERR' ? v.truth : true })] };
     }
     const target = e.kind === 'ident' || isLvalue(e) ? lvalueText(e) : undefined;
+    // A lock held through a pointer says the pointer is not NULL: `if (pvmw->ptl) spin_unlock(pvmw->ptl)`
+    // (mm/page_vma_mapped.c) and `if (folio) folio_unlock(folio)` test for the lock by its pointer.
+    if (target !== undefined && heldThrough(s, target)) return { t: [s], f: [] };
     return this.splitOn(this.expr(e, s, undefined, true), (v) => v.truth, target, e);
   }
 
@@ -837,6 +840,15 @@ const HANDED_BACK_FACT = 'handed-back:';
  */
 const PT_LOCK_FACT = 'pt-lock:';
 const PT_LEVELS = ['PUD', 'PMD', 'PTE'];
+
+/** Whether the path holds a lock whose identity is this very pointer (not one reached through it). */
+function heldThrough(s: State, pointer: string): boolean {
+  for (const l of s.locks.values()) {
+    const traits = FAMILIES[l.family];
+    if (l.status === 'held' && !traits.counting && !traits.singleton && l.key.length === l.family.length + 1 + pointer.length && l.key.endsWith(pointer)) return true;
+  }
+  return false;
+}
 
 /** Where a call puts a page-table lock pointer, and whose lock it is (`PMD mm`). */
 function pageTableLockOf(call: CallExpr): { pointer: 'result' | { arg: number }; owner: string } | undefined {
