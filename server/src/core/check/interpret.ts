@@ -3,7 +3,7 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
@@ -427,7 +427,8 @@ class Interpreter {
       });
     }
     if (!/^[A-Za-z_]\w*$/.test(e.callee)) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
-    return states.map((st) => ({ s: st, v: {} }));
+    const value = CALL_VALUES.get(e.callee) ?? {};
+    return states.map((st) => ({ s: st, v: value }));
   }
 
   /**

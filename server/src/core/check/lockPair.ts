@@ -200,8 +200,11 @@ function identityOf(lock: LockRecord): string {
 }
 
 function isConditionalAcquire(leaking: ExitState[], releasing: ExitState[], returns: FunctionContract['returns']): boolean {
-  return leaking.every((e) => classify(e.value, returns) === 'success') &&
-    releasing.every((e) => classify(e.value, returns) === 'failure');
+  if (leaking.every((e) => classify(e.value, returns) === 'success') && releasing.every((e) => classify(e.value, returns) === 'failure')) return true;
+  // Locked unless IS_ERR(): include/linux/err.h error pointers tell failure from success, NULL or not.
+  const isError = (v: Value) => v.eq === 'ERR_PTR';
+  const notError = (v: Value) => v.ne?.includes('ERR_PTR') || (v.eq !== undefined && v.eq !== 'ERR_PTR');
+  return returns === 'pointer' && leaking.every((e) => notError(e.value)) && releasing.every((e) => isError(e.value));
 }
 
 function classify(v: Value, returns: FunctionContract['returns']): 'success' | 'failure' | 'unknown' {

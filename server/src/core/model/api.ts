@@ -377,6 +377,16 @@ export const WARN_MACROS = new Set([
   'VM_WARN_ON_ONCE_PAGE', 'VM_WARN_ON_VMA', 'VM_WARN_ON_ONCE_VMA', 'VM_WARN_ON_ONCE_MM',
 ]);
 
+/**
+ * Calls whose value is known whatever their arguments: an error pointer (include/linux/err.h), which
+ * IS_ERR() tells from a valid one. mm/userfaultfd.c uffd_mfill_lock() returns its VMA locked, or
+ * `dst_vma = ERR_PTR(-ENOENT)` after unlocking: its callers can tell the two.
+ */
+export const CALL_VALUES = new Map<string, { eq?: string; ne?: string[]; truth?: boolean }>([
+  ['ERR_PTR', { eq: 'ERR_PTR', truth: true }],
+  ['ERR_CAST', { eq: 'ERR_PTR', truth: true }],
+]);
+
 /** Tests of a returned pointer: `IS_ERR(folio)` is true exactly for an error-pointer outcome. */
 export const POINTER_TESTS: Record<string, (v: { eq?: string; ne?: string[]; truth?: boolean }) => boolean | undefined> = {
   IS_ERR: (v) => (v.eq === 'ERR_PTR' ? true : v.ne?.includes('ERR_PTR') || v.truth === false ? false : undefined),
