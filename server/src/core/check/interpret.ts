@@ -3,7 +3,7 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
@@ -127,12 +127,13 @@ class Interpreter {
         if (set.has(state)) continue;
         // Too many distinct states here: forget, in steps, what matters least, so the node converges.
         // 1. page-table facts other than the PMD and VMA-lock state (they only refine protocol messages);
-        // 2. plain variables (counters, flags) — out-parameters, returned variables and repeated conditions
-        //    are kept, since callers and later branches depend on them;
+        // 2. plain variables (counters, flags) and repeated flag tests of objects (`folio_test_lru(folio)`) —
+        //    out-parameters, returned variables and other repeated conditions are kept, since callers and
+        //    later branches depend on them;
         // 3. past eight times the budget, everything but the locks.
         const level = set.size < 2 * STATES_PER_NODE ? 1 : set.size < 8 * STATES_PER_NODE ? 2 : 3;
         const keepFact = level === 1 ? () => true
-          : level === 2 ? (k: string) => /^[*?#]/.test(k) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
+          : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
           : () => false;
         const keepPt = (f: string) => level < 3 && (f === 'pmd' || f === 'vmaExcl');
         state = {
@@ -985,6 +986,8 @@ function isPure(e: Expr): boolean {
       return isPure(e.left) && isPure(e.right);
     case 'opaque':
       return !e.text.startsWith('iterate:') && e.parts.every(isPure) && !e.text.includes('(');
+    case 'call':
+      return PURE_TESTS.test(e.callee) && e.args.every(isPure);
     default:
       return false;
   }

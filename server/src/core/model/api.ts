@@ -387,6 +387,17 @@ export const CALL_VALUES = new Map<string, { eq?: string; ne?: string[]; truth?:
   ['ERR_CAST', { eq: 'ERR_PTR', truth: true }],
 ]);
 
+/**
+ * Tests of a property that does not change under the path's feet: the type of a VMA, and the folio flags
+ * that change only under the folio lock or never (anon, KSM, large, hugetlb, swap cache). Tested twice on one
+ * path with the same arguments, nothing assigned to them in between, they answer the same: mm/vmscan.c
+ * __remove_mapping() takes the inode's i_lock `if (!folio_test_swapcache(folio))` and drops it in the other
+ * branch of `if (folio_test_swapcache(folio))`. Dirty, writeback, LRU, referenced… change concurrently, and
+ * code tests them again on purpose (mm/khugepaged.c collapse_file() re-checks folio_test_dirty() under the
+ * xarray lock): those are none of these.
+ */
+export const PURE_TESTS = /^(folio_test_(anon|ksm|large|hugetlb|swapcache|swapbacked|pmd_mappable)|Page(Anon|Ksm|Compound|Head|Huge|TransHuge|SwapCache|SwapBacked)|vma_is_\w+|is_vm_hugetlb_page|userfaultfd_armed)$/;
+
 /** Tests of a returned pointer: `IS_ERR(folio)` is true exactly for an error-pointer outcome. */
 export const POINTER_TESTS: Record<string, (v: { eq?: string; ne?: string[]; truth?: boolean }) => boolean | undefined> = {
   IS_ERR: (v) => (v.eq === 'ERR_PTR' ? true : v.ne?.includes('ERR_PTR') || v.truth === false ? false : undefined),
