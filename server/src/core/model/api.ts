@@ -184,6 +184,10 @@ export const LOCK_API: ApiRow[] = [
   lockedOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
   mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
   mapOrNull('__pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  // include/linux/mm.h: `(pte_alloc(mm, pmd) ? NULL : pte_offset_map_lock(mm, pmd, address, ptlp))`.
+  mapOrNull('pte_alloc_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  // include/linux/hugetlb.h: `ptl = huge_pte_lockptr(h, mm, pte); spin_lock(ptl); return ptl;`.
+  lock('huge_pte_lock', acq('spin', 'result', undefined, 'PMD lock')),
   lock('pte_unmap_unlock', rel('pte_map', 'family'), rel('spin', arg1, undefined, 'PTE lock')),
   mapOrNull('pte_offset_map', 0, acq('pte_map', 'family')),
   mapOrNull('__pte_offset_map', 0, acq('pte_map', 'family')),
@@ -210,6 +214,7 @@ export const LOCK_API: ApiRow[] = [
   lock('spin_lock_nested', acq('spin', arg0)),
   lock('spin_lock_irqsave_nested', acq('spin', arg0)),
   ...spinVariants('raw_spin_lock', 'raw_spin_unlock'),
+  lock('raw_spin_lock_nested', acq('spin', arg0)),
   ...spinVariants('raw_spin_lock_irq', 'raw_spin_unlock_irq'),
   ...spinVariants('raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore'),
   trylock('spin_trylock', acq('spin', arg0)),
@@ -257,6 +262,8 @@ export const LOCK_API: ApiRow[] = [
   lock('__folio_lock', acq('folio', arg0)),
   trylock('folio_trylock', acq('folio', arg0)),
   lockUnlessInterrupted('folio_lock_killable', acq('folio', arg0)),
+  // include/linux/pagemap.h folio_lock_killable() calls it when the trylock fails: 0 when it locked.
+  lockUnlessInterrupted('__folio_lock_killable', acq('folio', arg0)),
   lock('folio_unlock', rel('folio', arg0)),
   lock('lock_page', acq('folio', arg0)),
   trylock('trylock_page', acq('folio', arg0)),
@@ -428,6 +435,7 @@ export const PAGE_TABLE_LOCK_POINTERS = new Map<string, { level: 'PUD' | 'PMD' |
   ['huge_pte_lockptr', { level: 'PMD', pointer: 'result', mm: { arg: 1 } }],
   ['pte_lockptr', { level: 'PTE', pointer: 'result', mm: { arg: 0 } }],
   ['pte_offset_map_lock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
+  ['pte_alloc_map_lock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
   ['__pte_offset_map_lock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
   ['pte_offset_map_nolock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
   ['pte_offset_map_ro_nolock', { level: 'PTE', pointer: { arg: 3 }, mm: { arg: 0 } }],
