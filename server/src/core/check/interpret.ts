@@ -127,7 +127,7 @@ class Interpreter {
         if (set.has(state)) continue;
         // Too many distinct states here: forget, in steps, what matters least, so the node converges.
         // 1. page-table facts other than the PMD and VMA-lock state (they only refine protocol messages);
-        // 2. plain variables (counters, flags) and repeated flag tests of objects (`folio_test_lru(folio)`) —
+        // 2. plain variables (counters, flags) and repeated flag tests of objects (`folio_test_anon(folio)`) —
         //    out-parameters, returned variables and other repeated conditions are kept, since callers and
         //    later branches depend on them;
         // 3. past eight times the budget, everything but the locks.
