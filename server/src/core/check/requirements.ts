@@ -236,8 +236,8 @@ function exitChecked(ctx: RequirementContext): Verdict {
 
 /**
  * A callee dropped and retook the mmap_lock, then walked the page tables without an exit test: wrong for an
- * mm that may exit, which is one this path entered by trylock or tested (madvise_collapse() works on the
- * caller's own mm, which cannot exit under it, and knows nothing of it).
+ * mm that may exit, which is one this path entered by trylock (khugepaged's); madvise_collapse() works on the
+ * caller's own mm, which cannot exit under it, and knows nothing of it, so the requirement goes on up.
  */
 function exitRechecked(ctx: RequirementContext): Verdict {
   const foreign = pt(ctx, 'mayExit');
