@@ -656,7 +656,7 @@ class Interpreter {
       const heldOwner = s.facts.get(`${PT_LOCK_FACT}${other}`)?.eq;
       const by = heldOwner === undefined ? undefined : parseOwner(heldOwner);
       if (!by || by.mm !== taken.mm || PT_LEVELS.indexOf(by.level) > PT_LEVELS.indexOf(taken.level)) continue;
-      const differ = `?${[identity, other].sort().join('==')}`;
+      const differ = `?${equalityKey(identity, other)}`;
       if (s.facts.get(differ)?.truth === false) continue;
       this.note('pt-lock-alias', held, here, identity);
       // Were they one lock, the path would end here, spinning: it goes on as the one where they differ.
@@ -847,7 +847,7 @@ const PT_LEVELS = ['PUD', 'PMD', 'PTE'];
 function heldThrough(s: State, pointer: string): boolean {
   for (const l of s.locks.values()) {
     const traits = FAMILIES[l.family];
-    if (l.status === 'held' && !traits.counting && !traits.singleton && l.key.length === l.family.length + 1 + pointer.length && l.key.endsWith(pointer)) return true;
+    if (l.status === 'held' && !traits.counting && !traits.singleton && l.key === `${l.family}:${pointer}`) return true;
   }
   return false;
 }
@@ -965,7 +965,7 @@ function conditionTarget(call: CallExpr, arg: number, path: string): string | un
   return text !== undefined && FIELD_PATH.test(text) ? text + path : undefined;
 }
 
-/** Summary identities name parameters as $0, $1…: substitute the caller's argument texts. */
+/** What an assignment or an argument passed by address writes, as written (`*mmap_locked`, `vmf->ptl`). */
 function lvalueText(e: Expr): string {
   return exprText(e);
 }
@@ -999,7 +999,12 @@ function conditionText(e: Expr): string {
 
 /** `a != b` and `b == a` remember the same predicate. */
 function canonicalEquality(e: Expr & { kind: 'binary' }): string {
-  const [x, y] = [exprText(e.left), exprText(e.right)].sort();
+  return equalityKey(exprText(e.left), exprText(e.right));
+}
+
+/** `a==b` in one order whichever side each was written on: the fact key of a remembered comparison. */
+function equalityKey(a: string, b: string): string {
+  const [x, y] = [a, b].sort();
   return `${x}==${y}`;
 }
 

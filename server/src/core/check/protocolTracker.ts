@@ -95,7 +95,7 @@ export class ProtocolTracker {
     // What the row itself requires.
     // A VMA revalidation owed here includes the exit test (hugepage_vma_revalidate()): one finding, that one.
     const revalidationOwed = row?.requires?.some((id) => id === 'revalidated' || id === 'vma-revalidated') &&
-      s.pt.get('staleVma')?.value === 'yes' && s.locks.get('mmap:mmap')?.status === 'held';
+      checkRequirement('vma-revalidated', { state: s, releasedByCall, kernel: this.env.kernel, variant: this.env.variant }).kind === 'broken';
     for (const id of row?.requires ?? []) if (id !== 'populate-table' && !(id === 'exit-checked' && revalidationOwed)) check(id);
     if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
     const gfp = row?.allocates ? call.args.map(argText).find((a) => a.includes('GFP')) : undefined;
