@@ -2,7 +2,7 @@
 // else the context line that shows it, else (the cause is outside every hunk, typically a line the patch
 // removed) the line next to the removal in the nearest hunk of the same function. Never on an `@@` header:
 // the reviewer reads code lines, and a header is no place to put a squiggle.
-import type { Hunk, SeriesFileResult } from '../patch';
+import type { Hunk, LineOrigin, SeriesFileResult } from '../patch';
 
 export interface PatchLocation {
   /** 1-based line in the patch file. */
@@ -16,10 +16,14 @@ export interface PatchLocation {
 }
 
 export function mapPostLine(file: SeriesFileResult, postLine: number, fn?: [number, number]): PatchLocation {
-  const origin = file.apply?.lineMap[postLine - 1];
+  return lineOfOrigin(file.apply?.lineMap[postLine - 1]) ?? nearestHunk(file, postLine, fn, 'post');
+}
+
+/** The patch line an image line came from: its `+` line, or the context line that matched it. */
+export function lineOfOrigin(origin: LineOrigin | undefined): PatchLocation | undefined {
   if (origin?.origin === 'patch') return { line: origin.patchLine, kind: 'added' };
   if (origin?.patchLine !== undefined) return { line: origin.patchLine, kind: 'context' };
-  return nearestHunk(file, postLine, fn, 'post');
+  return undefined;
 }
 
 /** A pre-image line: its `-` line when the patch removes it, its context line, else near the nearest removal. */

@@ -8,7 +8,7 @@ import { compareFindings } from '../findings';
 import { buildSeries, hunkPostImages, hunkStats, parsePatchFile } from '../patch';
 import type { Hunk, HunkStats, LineOrigin, PatchFile, SeriesFileResult, SeriesFileStatus, SeriesResult } from '../patch';
 import { resolveBases, type BaseOptions, type BaseSource } from './baseResolver';
-import { mapPostLine, mapPreLine, type PatchLocation } from './lineMapping';
+import { lineOfOrigin, mapPostLine, mapPreLine, type PatchLocation } from './lineMapping';
 
 export interface SeriesCheckInput {
   fileName: string;
@@ -168,10 +168,10 @@ export class SeriesChecker {
       const fn = after.functions.find((x) => x.name === f.function);
       // The function as this patch meant it is not what was checked: say so, at information level.
       const missing = fn && failed.find((h) => touches(h, fn));
-      const worded = {
-        ...f, message: patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1]),
-        ...(missing ? { severity: 'info' as const, message: `${patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1])} (checked without the hunk at patch line ${missing.headerLine}, which did not apply to ${f.function}())` } : {}),
-      };
+      const message = patchLineWords(f.message, (n) => file.apply?.lineMap[n - 1]);
+      const worded = missing
+        ? { ...f, severity: 'info' as const, message: `${message} (checked without the hunk at patch line ${missing.headerLine}, which did not apply to ${f.function}())` }
+        : { ...f, message };
       const onPlus = (line: number) => file.apply?.lineMap[line - 1]?.origin === 'patch';
       // Put the finding on a `+` line: its own, else the first related place the patch added (the new
       // `return` or `goto` that leaks a lock taken on an unchanged line).
@@ -206,9 +206,7 @@ export class SeriesChecker {
         // A function cut by the hunk's edges may have its lock or unlock outside: no evidence, no finding.
         if (!fn || fn.startLine <= 1 && !/^\S/.test(image.lines[0] ?? '') || fn.endLine >= image.lines.length && !/^}/.test(image.lines[fn.endLine - 1] ?? '')) continue;
         if (fn.parseProblems > 0 && (fn.startLine === 1 || fn.endLine === image.lines.length)) continue;
-        const origin = image.lineMap[f.line - 1];
-        const at: PatchLocation = origin?.origin === 'patch' ? { line: origin.patchLine, kind: 'added' }
-          : origin?.patchLine !== undefined ? { line: origin.patchLine, kind: 'context' } : { line: image.headerLine, kind: 'near' };
+        const at: PatchLocation = lineOfOrigin(image.lineMap[f.line - 1]) ?? { line: image.headerLine, kind: 'near' };
         out.push({
           ...relocate(f, patchFile, at, () => undefined),
           severity: f.severity === 'error' ? 'warning' : f.severity,
