@@ -30,7 +30,16 @@ export function instantiate(identity: string, call: Expr & { kind: 'call' }, res
   if (!m) return identity;
   const arg = call.args[Number(m[1])];
   if (!arg) return undefined;
-  return lockIdentity(exprText(arg) + m[2]);
+  return lockIdentity(argumentPath(exprText(arg), m[2]));
+}
+
+/**
+ * The caller's name for field `path` (`->anon_vma`) of a callee's parameter given `text`: `vp.anon_vma` for
+ * `&vp` (mm/vma.c passes its on-stack `struct vma_prepare` by address), `vma->anon_vma` for `vma`.
+ */
+export function argumentPath(text: string, path: string): string {
+  const local = /^&\s*([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)$/.exec(text);
+  return local && path.startsWith('->') ? `${local[1]}.${path.slice(2)}` : text + path;
 }
 
 /** Whether the lock `identity` is the object's own or one inside it (`folio`, `vmf->page`, `range.lock`). */

@@ -7,7 +7,7 @@ import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TAB
 import { deadLocalsAt } from './liveness';
 import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
-import { exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
+import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
@@ -961,8 +961,8 @@ function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | 
 /** A callee's condition on argument `arg` at `path`, in the caller's terms; undefined when the caller cannot name it. */
 function conditionTarget(call: CallExpr, arg: number, path: string): string | undefined {
   const a = call.args[arg];
-  const text = a && exprText(a);
-  return text !== undefined && FIELD_PATH.test(text) ? text + path : undefined;
+  const target = a && argumentPath(exprText(a), path);
+  return target !== undefined && FIELD_PATH.test(target) ? target : undefined;
 }
 
 /** What an assignment or an argument passed by address writes, as written (`*mmap_locked`, `vmf->ptl`). */
