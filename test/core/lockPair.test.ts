@@ -31,6 +31,16 @@ describe('LOCK-PAIR on fixtures (expected findings marked in the source)', () =>
     assert.match(gotoNote!.message, /still held at this goto out/);
   });
 
+  it("is sure a caller's lock is ambiguous only when both exits return one known value", () => {
+    const { path, text } = fixture('c', 'ambiguous-release.c');
+    const found = checker.check({ file: path, text }).findings;
+    const severityIn = (fn: string) => found.filter((f) => f.function === fn).map((f) => f.severity);
+    assert.deepEqual(severityIn('same_result'), ['error']);
+    assert.match(found.find((f) => f.function === 'same_result')!.message, /both returning 0: callers cannot tell/);
+    assert.deepEqual(severityIn('unknown_results'), ['warning']);
+    assert.match(found.find((f) => f.function === 'unknown_results')!.message, /an unknown value and an unknown value: unless callers tell/);
+  });
+
   it('keeps checking the other functions of a file when one does not parse', () => {
     const { path, text } = fixture('c', 'kernel-idioms.c');
     const result = checker.check({ file: path, text });

@@ -6,7 +6,7 @@ import type { Finding, FindingFix, RelatedLocation } from '../findings';
 import { FAMILIES, RELEASE_OF } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
 import { isHeld, type LockRecord, type Value } from './state';
-import { compareValues } from './values';
+import { compareValues, sameValue } from './values';
 
 export interface FunctionContract {
   /** Lock identities (as written, without `&`) from __must_hold / __acquires / __releases / __cond_acquires. */
@@ -134,17 +134,24 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
       return path.length > 1 ? compareValues(v, w) === false : v.truth !== undefined && w.truth !== undefined && v.truth !== w.truth;
     });
     const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k);
-    const clash = kept.find((k) => released.some((r) => alike(r, k)));
-    if (!clash) continue;
-    const rel = released.find((r) => alike(r, clash))!;
+    // Certain only when both exits return one known value: where either value is unknown (a `ret` built
+    // from VM_FAULT_* bits in mm/memory.c, a void function whose callers branch on their own state), the
+    // callers may well tell them apart, and the finding rests on that guess.
+    const certain = (r: ExitState, k: ExitState) => r.value.eq !== undefined && sameValue(r.value, k.value);
+    const clashes = kept.flatMap((k) => released.filter((r) => alike(r, k)).map((r) => ({ k, r })));
+    const pair = clashes.find(({ r, k }) => certain(r, k)) ?? clashes[0];
+    if (!pair) continue;
+    const { k: clash, r: rel } = pair;
     const lock = rel.state.locks.get(key)!;
     const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
     const ret = (v: Value) => v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');
     const site = clash.node.span ?? lock.site;
+    const sure = certain(rel, clash);
     out.push(make(site,
       `the caller's ${label} is released on some paths (${lock.siteText}, line ${lock.site.startRow + 1}) and kept on this one, ` +
-      `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`,
-      [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }]));
+      (sure ? `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`
+        : `returning ${ret(clash.value)} and ${ret(rel.value)}: unless callers tell these apart by what they know, they cannot tell whether they still hold it`),
+      [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }], sure ? 'error' : 'warning'));
   }
   return out;
 }
