@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { StateSet, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { HANDED_BACK_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
@@ -427,7 +427,10 @@ class Interpreter {
         return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), v: o.returns }));
       });
     }
-    if (!/^[A-Za-z_]\w*$/.test(e.callee)) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
+    // A name that is a parameter or a local is a function pointer (`filler(file, folio)` in mm/filemap.c
+    // do_read_cache_folio(), whose ->read_folio() unlocks the folio): a call through a pointer too.
+    const throughPointer = !/^[A-Za-z_]\w*$/.test(e.callee) || this.cfg.params.includes(e.callee) || this.cfg.locals.includes(e.callee);
+    if (throughPointer) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
     const value = CALL_VALUES.get(e.callee) ?? {};
     return states.map((st) => ({ s: st, v: value }));
   }
@@ -440,8 +443,13 @@ class Interpreter {
    * already released stays released: what the call could do to it is take it, which callbacks do not.
    */
   private indirectCall(call: CallExpr, s: State): State {
+    return this.giveAway(call.args.map((a) => exprText(a)), s);
+  }
+
+  /** The objects named by `texts` went to a call through a pointer (indirectCall), here or in a callee. */
+  private giveAway(texts: string[], s: State): State {
     // The objects given: `&folio->page` is the folio (its lock is the head page's).
-    const given = [...new Set(call.args.map((a) => lockIdentity(exprText(a)).replace(/->page$/, '')).filter((g) => FIELD_PATH.test(g)))];
+    const given = [...new Set(texts.map((t) => lockIdentity(t).replace(/->page$/, '')).filter((g) => FIELD_PATH.test(g)))];
     if (given.length === 0) return s;
     const out = cloneState(s);
     for (const l of s.locks.values()) {
@@ -473,7 +481,9 @@ class Interpreter {
       // ends with mmap_write_unlock()): a summarized release releases whatever mode the caller holds.
       this.lockOp(st, eff.op, eff.family, key, eff.op === 'release' ? undefined : eff.mode, call, undefined);
     }
-    let out = st;
+    // What the callee gave to a call through a pointer (mm/filemap.c filemap_read_folio() calls filler()).
+    const givenAway = o.givenAway.map((g) => instantiate(g, call)).filter((g): g is string => g !== undefined);
+    let out = givenAway.length > 0 ? this.giveAway(givenAway, st) : st;
     for (const [index, value] of o.outParams) {
       const target = outArgs[index];
       if (!target) continue;
@@ -573,7 +583,7 @@ class Interpreter {
       this.note('unset', { key, family, name, status: 'released', fromCaller: false, count: 0, ...here }, here);
     }
     const record = (status: 'held' | 'released', fromCaller: boolean, count = 0): LockRecord =>
-      ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role });
+      ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role, ownerUnknown: cur?.ownerUnknown });
 
     if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
     // A parameter's object given to a call through a pointer may have had its caller's lock dropped there:
@@ -585,7 +595,8 @@ class Interpreter {
       s.facts.delete(`${UNKNOWN_LOCK_FACT}${key}`);
       s.facts.delete(`${HANDED_BACK_FACT}${identity}`);
       const caller = unknown.truth === true;
-      s.locks.set(key, op === 'acquire' ? { ...record('held', caller), retaken: caller || undefined } : record('released', caller));
+      const guessed = { ...record(op === 'acquire' ? 'held' : 'released', caller), ownerUnknown: true };
+      s.locks.set(key, op === 'acquire' ? { ...guessed, retaken: caller || undefined } : guessed);
       return;
     }
     if (traits.counting) {
@@ -832,11 +843,6 @@ function callerHeldKeys(s: State, call: CallExpr): string[] {
   return out;
 }
 
-/** Fact key: `unknown-lock:folio:folio` — a call through a pointer was given the lock's object; truth: it was the caller's. */
-const UNKNOWN_LOCK_FACT = 'unknown-lock:';
-
-/** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
-const HANDED_BACK_FACT = 'handed-back:';
 
 /**
  * Fact key: `pt-lock:ptl` = {eq: 'PTE mm'} — the variable points at a page-table lock of that level and

@@ -5,7 +5,8 @@ import type { Span } from '../cfg/types';
 import type { Finding, FindingFix, RelatedLocation } from '../findings';
 import { FAMILIES, RELEASE_OF } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
-import { isHeld, type LockRecord, type Value } from './state';
+import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, isHeld, type LockRecord, type Value } from './state';
+import { within } from './identity';
 import { compareValues, sameValue } from './values';
 
 export interface FunctionContract {
@@ -117,10 +118,11 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
   // an object the function looked up itself (a loop cursor) is not the caller's to track.
   const callerNamed = (l: LockRecord) => FAMILIES[l.family].singleton || input.params.includes(identityOf(l).split(/\W/)[0]);
   const keys = new Set(exits.flatMap((e) => [...e.state.locks.values()]
-    .filter((l) => l.fromCaller && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l)).map((l) => l.key)));
+    .filter((l) => l.fromCaller && !l.ownerUnknown && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l)).map((l) => l.key)));
   for (const key of keys) {
     const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');
-    const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released');
+    // An exit whose path gave the lock's object to a call through a pointer does not know it kept it.
+    const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released' && !lockUnknownAt(e, key));
     const writesOut = (e: ExitState) => [...e.state.facts.keys()].some((k) => k.startsWith('*'));
     // Exits that took other branches on which object the caller passed (`if (ci)`) or on its state
     // (`if (vma->anon_vma)`) are told apart by the caller's own knowledge of them: the summary carries those
@@ -193,6 +195,14 @@ function splitTopLevel(args: string): string[] {
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The exit's path gave the lock's object to a call through a pointer, and did not lock or unlock it since. */
+function lockUnknownAt(e: ExitState, key: string): boolean {
+  const identity = key.slice(key.indexOf(':') + 1);
+  if (e.state.locks.has(key)) return false;
+  return e.state.facts.has(`${UNKNOWN_LOCK_FACT}${key}`) ||
+    [...e.state.facts.keys()].some((k) => k.startsWith(HANDED_BACK_FACT) && within(identity, k.slice(HANDED_BACK_FACT.length)));
 }
 
 function takenHereAndHeld(lock: LockRecord): boolean {

@@ -20,6 +20,11 @@ export interface LockRecord {
    * reports it as the caller's.
    */
   retaken?: boolean;
+  /**
+   * Whose lock it is (this function's or its caller's) is a guess: the path gave the object to a call through
+   * a pointer before it locked or unlocked it (writeout() in mm/migrate.c relocks what ->writepage() unlocked).
+   */
+  ownerUnknown?: boolean;
   /** Nesting depth relative to function entry, for counting families (RCU, PTE map, IRQ-off). */
   count: number;
   /** Asserted held by the kernel here (lockdep, mmap_assert_*, a callee's assertion): a lock the caller holds. */
@@ -61,6 +66,12 @@ export interface State {
 }
 
 export const UNKNOWN: Value = {};
+
+/** Fact key: `unknown-lock:folio:folio` — a call through a pointer was given the lock's object; truth: it was the caller's. */
+export const UNKNOWN_LOCK_FACT = 'unknown-lock:';
+
+/** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
+export const HANDED_BACK_FACT = 'handed-back:';
 
 export function initialState(): State {
   return { locks: new Map(), facts: new Map(), pt: new Map(), trail: [] };

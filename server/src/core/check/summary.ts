@@ -10,7 +10,7 @@ import type { Interpretation } from './interpret';
 import type { EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
-import type { LockRecord, Value } from './state';
+import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
 export interface SummaryEffect {
   /**
@@ -35,6 +35,11 @@ export interface SummaryOutcome {
   effects: SummaryEffect[];
   /** Values written through pointer parameters, by parameter index (`*mmap_locked = false`). */
   outParams: Map<number, Value>;
+  /**
+   * The caller's objects this outcome gave to a call through a pointer, as in SummaryEffect (`$2` for the
+   * folio mm/filemap.c filemap_read_folio() passes to filler()): what their locks are now, the caller cannot know.
+   */
+  givenAway: string[];
   /**
    * What this outcome's paths knew about the parameters (`vma->vm_file`: argument 0, path `->vm_file`): the
    * branches that chose its lock effects. A caller takes only the outcomes its own facts allow and learns
@@ -111,10 +116,11 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       .map(([fact, r]): [PtFact, string] => [fact, r.value])
       .sort();
     const conditions = parameterFacts(exit.state.facts, params, written);
+    const givenAway = givenAwayObjects(exit.state.facts, params, locals);
     // An object returned with its lock held is no NULL pointer, whatever the path knew of it.
     const returnsLocked = effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
     const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
-    const outcome = { returns, effects, outParams, pt, conditions };
+    const outcome = { returns, effects, outParams, pt, conditions, givenAway };
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
@@ -126,7 +132,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   dropUntellableReturnedLocks(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
-  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
+  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
   const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
@@ -149,6 +155,24 @@ function heldContracts(result: Interpretation, params: string[], locals: string[
     }
   }
   return [...out.values()].sort((a, b) => `${a.family}${a.identity}`.localeCompare(`${b.family}${b.identity}`));
+}
+
+/**
+ * The caller's objects, in callee-relative form, that the exit's path gave to a call through a pointer and did
+ * not lock or unlock again afterwards (lockOp forgets the fact then).
+ */
+function givenAwayObjects(facts: ReadonlyMap<string, Value>, params: string[], locals: string[]): string[] {
+  const out = new Set<string>();
+  for (const key of facts.keys()) {
+    let object: string | undefined;
+    if (key.startsWith(HANDED_BACK_FACT)) object = key.slice(HANDED_BACK_FACT.length);
+    else if (key.startsWith(UNKNOWN_LOCK_FACT)) object = key.slice(UNKNOWN_LOCK_FACT.length).replace(/^[^:]*:/, '');
+    const root = object && /^[A-Za-z_]\w*/.exec(object)?.[0];
+    if (!object || !root || locals.includes(root)) continue;
+    const index = params.indexOf(root);
+    if (index >= 0) out.add(`$${index}${object.slice(root.length)}`);
+  }
+  return [...out].sort();
 }
 
 /** What the function did to this lock, seen from the caller. */
@@ -194,7 +218,7 @@ function returnedLocal(e: Expr | undefined): string | undefined {
 }
 
 function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
-  return sameValue(a.returns, b.returns) &&
+  return sameValue(a.returns, b.returns) && JSON.stringify(a.givenAway) === JSON.stringify(b.givenAway) &&
     JSON.stringify(a.effects) === JSON.stringify(b.effects) && JSON.stringify(a.pt) === JSON.stringify(b.pt) &&
     JSON.stringify([...a.outParams]) === JSON.stringify([...b.outParams]);
 }
@@ -202,7 +226,7 @@ function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
 function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   const byEffects = new Map<string, SummaryOutcome>();
   for (const o of outcomes) {
-    const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt);
+    const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt) + JSON.stringify(o.givenAway);
     if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, conditions: [] });
   }
   return [...byEffects.values()];
