@@ -218,10 +218,11 @@ function identityOf(lock: LockRecord): string {
 
 function isConditionalAcquire(leaking: ExitState[], releasing: ExitState[], returns: FunctionContract['returns']): boolean {
   if (leaking.every((e) => classify(e.value, returns) === 'success') && releasing.every((e) => classify(e.value, returns) === 'failure')) return true;
-  // Locked unless IS_ERR(): include/linux/err.h error pointers tell failure from success, NULL or not.
+  // Locked unless IS_ERR(): include/linux/err.h error pointers tell failure from success, NULL or not. Every
+  // releasing exit returns an ERR_PTR() and no holding one does (mm/shmem.c shmem_alloc_and_add_folio()
+  // returns the folio it allocated, locked, or unlocks it and returns ERR_PTR(error)).
   const isError = (v: Value) => v.eq === 'ERR_PTR';
-  const notError = (v: Value) => v.ne?.includes('ERR_PTR') || (v.eq !== undefined && v.eq !== 'ERR_PTR');
-  return returns === 'pointer' && leaking.every((e) => notError(e.value)) && releasing.every((e) => isError(e.value));
+  return returns === 'pointer' && leaking.every((e) => !isError(e.value)) && releasing.every((e) => isError(e.value));
 }
 
 function classify(v: Value, returns: FunctionContract['returns']): 'success' | 'failure' | 'unknown' {
@@ -229,7 +230,9 @@ function classify(v: Value, returns: FunctionContract['returns']): 'success' | '
   if (v.eq === 'SCAN_SUCCEED') return 'success';
   if (v.eq?.startsWith('SCAN_')) return 'failure';
   if (returns === 'pointer' || returns === 'bool') return v.truth === true ? 'success' : v.truth === false ? 'failure' : 'unknown';
-  if (returns === 'int') return v.eq === '0' ? 'success' : 'unknown';
+  // The kernel's convention for int results: 0 on success, an error otherwise. Held exactly when it returns
+  // 0 and released on every non-zero return: mm/filemap.c filemap_add_folio() keeps the new folio locked.
+  if (returns === 'int') return v.eq === '0' ? 'success' : v.truth === true ? 'failure' : 'unknown';
   return 'unknown';
 }
 
