@@ -102,7 +102,7 @@ export class ProtocolTracker {
     if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp });
     if (row?.requires?.includes('populate-table')) this.populateTable(call, s);
     // Sleeping: a sleeping call, or taking a sleeping lock without try.
-    const sleepingLock = !lockRow?.outcomes && (lockRow?.effects ?? []).some((e) => e.op === 'acquire' && FAMILIES[e.family].sleeps);
+    const sleepingLock = !lockRow?.outcomes && !lockRow?.neverWaits && (lockRow?.effects ?? []).some((e) => e.op === 'acquire' && FAMILIES[e.family].sleeps);
     // An allocation sleeps only through direct reclaim: GFP_ATOMIC / GFP_NOWAIT are fine under a spinlock.
     const callSleeps = row?.sleeps && !(row.allocates && !mayDirectReclaim(gfp));
     if (callSleeps || sleepingLock) {

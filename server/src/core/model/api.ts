@@ -102,6 +102,8 @@ export interface ApiRow {
   effects?: LockEffect[];
   /** Effects that depend on the returned value (trylocks, map-and-lock). */
   outcomes?: Outcome[];
+  /** Takes a sleeping lock without waiting for it: no one else can hold it yet (__folio_set_locked()). */
+  neverWaits?: boolean;
 }
 
 const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
@@ -126,6 +128,8 @@ const lockUnlessInterrupted = (name: string, ...effects: LockEffect[]): ApiRow =
 /** Returns a non-NULL pointer when it mapped (and locked) the PTE table of its `pmdArg`: pte_offset_map_lock(). */
 const mapOrNull = (name: string, pmdArg: number, ...effects: LockEffect[]): ApiRow =>
   ({ ...trylock(name, ...effects), mapsTableOf: { arg: pmdArg } });
+/** Sets a lock bit on an object no one else can see yet: a lock, taken without waiting. */
+const setLocked = (name: string, ...effects: LockEffect[]): ApiRow => ({ name, effects, neverWaits: true });
 /** Returns a locked object, or NULL: lock_vma_under_rcu(), folio_lock_anon_vma_read(). */
 const lockedOrNull = trylock;
 /** Returns a locked object, or an ERR_PTR() that IS_ERR() detects: filemap_lock_folio(). */
@@ -268,10 +272,24 @@ export const LOCK_API: ApiRow[] = [
   lock('lock_page', acq('folio', arg0)),
   trylock('trylock_page', acq('folio', arg0)),
   lock('unlock_page', rel('folio', arg0)),
+  // include/linux/page-flags.h: PG_locked set and cleared non-atomically on a folio no one else can see yet
+  // (a new folio before it enters the page cache: mm/filemap.c __filemap_add_folio()'s callers,
+  // mm/hugetlb.c hugetlb_add_to_page_cache(), mm/khugepaged.c collapse_file()). A lock for its owner all the same.
+  setLocked('__folio_set_locked', acq('folio', arg0)),
+  lock('__folio_clear_locked', rel('folio', arg0)),
+  setLocked('__SetPageLocked', acq('folio', arg0)),
+  lock('__ClearPageLocked', rel('folio', arg0)),
   lockedOrError('filemap_lock_folio', acq('folio', 'result')),
   lockedOrNull('find_lock_page', acq('folio', 'result')),
   lockUnlessInterrupted('shmem_get_folio', acq('folio', 'out-arg')),
   lockedOrError('filemap_lock_hugetlb_folio', acq('folio', 'result')),
+
+  // Contracts of functions in other files: the caller's folio lock ends with the read they start. Their
+  // completion unlocks it (mm/page_io.c swap_read_folio(), 6.1 swap_readpage(): folio_unlock() at once for
+  // a zero-filled or zswap folio, else from the bio's end_io), so the caller locks it again to use it
+  // (mm/memory.c do_swap_page(): folio_lock_or_retry()).
+  lock('swap_read_folio', rel('folio', arg0)),
+  lock('swap_readpage', rel('folio', arg0)),
 
   // Ownership hand-off: an object put on a list keeps its lock for whoever empties the list
   // (collapse_file() unlocks its pagelist at the end).
