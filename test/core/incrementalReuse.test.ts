@@ -40,6 +40,12 @@ describe('incremental re-use', () => {
     it('stops an unterminated literal at the line break', () => {
       assert.equal(codeLayout('x = "abc\ny;'), 'x = "abc\ny;');
     });
+
+    it('keeps an unterminated block comment as code, as tree-sitter reads the tokens after it', () => {
+      const differ = (a: string, b: string) => assert.notEqual(codeLayout(a), codeLayout(b), `${a} vs ${b}`);
+      differ('f(struct thing /**t)\n{\n\tspin_lock(&l);', 'f(struct thing /**t)\n{\n\tspin_lock(&m);');
+      assert.equal(codeLayout('a(); /* closed */ b();'), 'a();b();');
+    });
   });
 
   describe('relaidOut', () => {

@@ -45,7 +45,15 @@ function scanLayout(text: string, origins?: number[]): string {
     const at = m.index;
     if (m[1] !== undefined) lineBreak(at);
     else if (m[2] !== undefined || m[4] !== undefined) pendingBlank = last !== '';
-    else if (m[3] !== undefined) {
+    else if (m[3] !== undefined && !(m[3].length >= 4 && m[3].endsWith('*/'))) {
+      // An unterminated block comment is no comment to tree-sitter, which reads the tokens after it: the
+      // layout keeps it as it is, so that an edit in it is an edit of code.
+      if (pendingBlank && !ALONE.has(last)) out.push(' ');
+      pendingBlank = false;
+      out.push(m[3]);
+      last = m[3].charAt(m[3].length - 1);
+      if (origins) for (let k = at; k < at + m[3].length; k++) origins.push(k);
+    } else if (m[3] !== undefined) {
       let breaks = 0;
       for (let j = m[3].indexOf('\n'); j !== -1; j = m[3].indexOf('\n', j + 1)) {
         lineBreak(at + j);
