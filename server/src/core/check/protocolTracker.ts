@@ -96,11 +96,13 @@ export class ProtocolTracker {
     // A VMA revalidation owed here includes the exit test (hugepage_vma_revalidate()): one finding, that one.
     const revalidationOwed = row?.requires?.some((id) => id === 'revalidated' || id === 'vma-revalidated') &&
       checkRequirement('vma-revalidated', { state: s, releasedByCall, kernel: this.env.kernel, variant: this.env.variant }).kind === 'broken';
-    for (const id of row?.requires ?? []) if (id !== 'populate-table' && !(id === 'exit-checked' && revalidationOwed)) check(id);
+    // A PMD value on this function's stack is no page table: what the row requires of the table does not apply.
+    const requires = ownPmdValue(call, row) === undefined ? row?.requires ?? [] : [];
+    for (const id of requires) if (id !== 'populate-table' && !(id === 'exit-checked' && revalidationOwed)) check(id);
     if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
     const gfp = row?.allocates ? call.args.map(argText).find((a) => a.includes('GFP')) : undefined;
     if (row?.allocates) check('no-reclaim-under-rmap', undefined, { gfp });
-    if (row?.requires?.includes('populate-table')) this.populateTable(call, s);
+    if (requires.includes('populate-table')) this.populateTable(call, s);
     // Sleeping: a sleeping call, or taking a sleeping lock without try.
     const sleepingLock = !lockRow?.outcomes && !lockRow?.neverWaits && (lockRow?.effects ?? []).some((e) => e.op === 'acquire' && FAMILIES[e.family].sleeps);
     // An allocation sleeps only through direct reclaim: GFP_ATOMIC / GFP_NOWAIT are fine under a spinlock.
@@ -130,7 +132,9 @@ export class ProtocolTracker {
     // path knows is attached: PTEs of a hidden table are not reachable whatever happens to them (D-4).
     const attachedTable = out.pt.get('mapped')?.value === 'live' && out.pt.get('pmd')?.value !== 'hidden';
     const clearsPtes = row?.sets?.some((e) => e.fact === 'ptes') ?? false;
-    for (const e of row?.sets ?? []) {
+    const own = ownPmdValue(call, row);
+    if (own !== undefined) setPt('privateTable', own);
+    for (const e of own === undefined ? row?.sets ?? [] : []) {
       if (clearsPtes && !attachedTable && (e.fact === 'ptes' || e.fact === 'flushed' || e.fact === 'synced')) continue;
       // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
       if (e.fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') setPt('uptodate', 'early');
@@ -149,7 +153,14 @@ export class ProtocolTracker {
       const pmdArg = call.args[MAPS_TABLE.get(call.callee)!];
       // Through &_pmd, the saved value of a hidden table; through the live PMD, its PTEs are reachable.
       const viaCopy = pmdArg?.kind === 'unary' && pmdArg.op === '&';
-      if (out.pt.get('pmd')?.value !== 'hidden' || !viaCopy) setPt('mapped', viaCopy ? 'copy' : 'live');
+      // Through a PMD value this path filled itself, the table is private: no walker can reach it.
+      const privateTable = viaCopy && argText(pmdArg.arg) === out.pt.get('privateTable')?.value;
+      if (privateTable) {
+        if (out.pt.has('mapped')) {
+          out = out === s ? withOwnPt(s) : out;
+          out.pt.delete('mapped');
+        }
+      } else if (out.pt.get('pmd')?.value !== 'hidden' || !viaCopy) setPt('mapped', viaCopy ? 'copy' : 'live');
     }
     if (call.callee === 'pte_unmap' || call.callee === 'pte_unmap_unlock') {
       if (out.pt.has('mapped') && !out.locks.has('pte_map:pte_map')) {
@@ -298,6 +309,12 @@ function inCallerTerms(key: string, call: CallExpr): string | undefined {
   const family = key.slice(0, key.indexOf(':'));
   const identity = instantiate(key.slice(family.length + 1), call);
   return identity === undefined ? undefined : `${family}:${identity}`;
+}
+
+/** The name of the PMD value on the stack a PMD-changing call is given (`&_pmd`), or undefined. */
+function ownPmdValue(call: CallExpr, row: ProtocolRow | undefined): string | undefined {
+  const arg = row?.pmdArg === undefined ? undefined : call.args[row.pmdArg];
+  return arg?.kind === 'unary' && arg.op === '&' && arg.arg.kind === 'ident' ? arg.arg.name : undefined;
 }
 
 /** Calls that map a PTE table, by the index of their PMD argument. */

@@ -79,7 +79,7 @@ export interface HeldContract {
 const MAX_OUTCOMES = 8;
 
 /** Facts about the callee's own mapping and branch decisions mean nothing to its caller. */
-const CALLEE_LOCAL_PT = new Set<PtFact>(['mapped', 'wholePmd', 'exitChecked', 'mayExit']);
+const CALLEE_LOCAL_PT = new Set<PtFact>(['mapped', 'wholePmd', 'exitChecked', 'mayExit', 'privateTable']);
 
 /**
  * `leaked`: locks reported as LOCK-PAIR leaks in this function. Their leaking exits are the bug, not the

@@ -40,6 +40,12 @@ export type PtFact =
   | 'mayExit'
   /** 'yes' after pgtable_trans_huge_deposit(). */
   | 'deposited'
+  /**
+   * The name of a PMD value of the function's own (`_pmd`) that this path pointed at a PTE table: the table is
+   * reachable through nothing else until the path installs it (mm/huge_memory.c __split_huge_pmd_locked()
+   * fills a withdrawn table through `pmd_populate(mm, &_pmd, pgtable)`).
+   */
+  | 'privateTable'
   /** 'yes'/'no': the path decided the collapse covers the whole PMD (is_pmd_order(order), order == HPAGE_PMD_ORDER). */
   | 'wholePmd';
 
@@ -76,6 +82,11 @@ export interface ProtocolRow {
   /** Allocates memory with direct reclaim unless its GFP argument says otherwise. */
   allocates?: boolean;
   use?: IsolatedUse;
+  /**
+   * The argument that names the PMD slot the call changes. Given as `&x`, it names a PMD value on the caller's
+   * stack, not a page table: the call changes no page table and needs none of its locks.
+   */
+  pmdArg?: number;
   requires?: RequirementId[];
   sets?: PtSet[];
   /** One paragraph for the hover. */
@@ -207,7 +218,7 @@ export const PROTOCOL_API: ProtocolRow[] = [
     doc: 'The table is being removed for good (retracted): the PMD stays none and the range faults in again.' },
 
   // Step e / f: release, re-map.
-  { name: 'pmd_populate', title: 'point the PMD at the PTE table', steps: { mainline: 'C22', proposed: 'f' }, requires: ['pml-held'],
+  { name: 'pmd_populate', title: 'point the PMD at the PTE table', steps: { mainline: 'C22', proposed: 'f' }, pmdArg: 1, requires: ['pml-held'],
     sets: [set('pmd', 'attached')],
     doc: 'PMD none → table: the only correct way to (re)attach a PTE table; restores the hidden table on backoff or re-maps it after an mTHP collapse. PTE writes made while hidden must come before it.' },
   { name: 'set_pmd_at', title: 'install the huge PMD', steps: { mainline: 'C28' }, requires: ['pml-held', 'populate-table', 'uptodate-after-copy', 'deposited'],
