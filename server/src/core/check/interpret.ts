@@ -3,14 +3,14 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, apiRow, lockOfField, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { HANDED_BACK_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
-import { compareValues, isNamedConstant, isZeroLiteral, literalValue, refineTruth, testFlag, valueForReturnSpec } from './values';
+import { compareValues, flagMask, isNamedConstant, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, valueForReturnSpec } from './values';
 
 export interface ExitState {
   state: State;
@@ -251,6 +251,10 @@ class Interpreter {
         return inner.map((r) => ({ s: r.s, v: lit ?? (e.op === '&' ? { truth: true } : e.op === '*' ? this.fact(r.s, e.text) : {}) }));
       }
       case 'binary':
+        if (e.op === '|') {
+          // Flags or'ed into a result (`ret | VM_FAULT_LOCKED`): callers test them with `&`.
+          return this.expr(e.left, s).flatMap((l) => this.expr(e.right, l.s).map((r) => ({ s: r.s, v: orValues(l.v, r.v) })));
+        }
         return this.sequence([e.left, e.right], s).map((r) => ({ s: r, v: {} }));
       case 'opaque':
         return this.sequence(e.parts, s).map((r) => ({ s: r, v: e.parts.length === 0 || e.text.startsWith('(') ? {} : this.fact(r, e.text) }));
@@ -286,14 +290,16 @@ class Interpreter {
     // `folio = page_folio(page)` where page is a name of this very folio keeps the lock.
     const sameObject = aliasSource(s, e.value) === target;
     const before = sameObject ? s : this.forget(s, target, true, false);
+    // `ret |= VM_FAULT_RETRY`: the old value's flags and the new ones.
+    const old = e.op === '|=' ? this.fact(s, target) : undefined;
     return this.expr(e.value, before, target, observed).map((r) => {
       let st = this.forget(r.s, target, false);
       if (e.op === '=') st = recordAlias(st, e.value, target);
       const ptLock = e.op === '=' && e.value.kind === 'call' ? pageTableLockOf(e.value) : undefined;
       if (ptLock?.pointer === 'result') st = setFact(st, `${PT_LOCK_FACT}${target}`, { eq: ptLock.owner });
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
-      const value = e.op === '=' ? r.v : {};
-      if (remembered && e.op === '=') st = setFact(st, target, value);
+      const value = e.op === '=' ? r.v : old ? orValues(old, r.v) : {};
+      if (remembered && (e.op === '=' || old)) st = setFact(st, target, value);
       return { s: st, v: value };
     });
   }
@@ -560,8 +566,10 @@ class Interpreter {
     if (cur) return;
     // Asserted after a call through a pointer was given its object: that call handed it over locked.
     const lockOn = key.slice(family.length + 1);
+    // Or a result the path holds says a lock of the family was handed to it (VM_FAULT_LOCKED after
+    // ->page_mkwrite() in mm/memory.c do_page_mkwrite()).
     const handedBack = !FAMILIES[family].singleton &&
-      [...s.facts.keys()].some((k) => k.startsWith(HANDED_BACK_FACT) && within(lockOn, k.slice(HANDED_BACK_FACT.length)));
+      [...s.facts].some(([k, v]) => (k.startsWith(HANDED_BACK_FACT) && within(lockOn, k.slice(HANDED_BACK_FACT.length))) || resultSays(v, family, 'held'));
     s.locks.set(key, {
       key, family, name: FAMILIES[family].singleton ? FAMILIES[family].label : key.slice(family.length + 1), mode, status: 'held', fromCaller: !handedBack, count: 0,
       site: call.span, siteText: call.text, assertedAt: handedBack ? undefined : assertedAt ?? { site: call.span, text: call.text },
@@ -705,9 +713,15 @@ class Interpreter {
       return e.op === '==' ? r : { t: r.f, f: r.t };
     }
     if (e.kind === 'binary' && e.op === '&') {
-      const flag = literalValue(e.right);
-      if (flag) {
-        return this.splitOn(this.expr(e.left, s, undefined, true), (v) => testFlag(v, flag), undefined, e);
+      const mask = flagMask(e.right);
+      if (mask) {
+        const split = this.splitOn(this.expr(e.left, s, undefined, true), (v) => testMask(v, mask), undefined, e);
+        // Each side knows what it tested: `if (ret & VM_FAULT_LOCKED)` then holds what ret says, and a result
+        // returned after `ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)` was not taken carries neither.
+        const target = isLvalue(e.left) ? lvalueText(e.left) : undefined;
+        if (target === undefined || !this.tracked.vars.has(target)) return split;
+        const refine = (st: State, set: boolean) => setFact(st, target, refineMask(this.fact(st, target), mask, set));
+        return { t: split.t.map((st) => refine(st, true)), f: split.f.map((st) => refine(st, false)) };
       }
     }
     const test = e.kind === 'call' && e.args.length > 0 ? LOCK_TESTS.get(e.callee) : undefined;

@@ -3,7 +3,7 @@
 // returns": the lock, where it was taken, and the exits (with the gotos that led there) that still hold it.
 import type { Span } from '../cfg/types';
 import type { Finding, FindingFix, RelatedLocation } from '../findings';
-import { FAMILIES, RELEASE_OF } from '../model/api';
+import { FAMILIES, RELEASE_OF, resultSays, type LockFamily } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
 import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, isHeld, type LockRecord, type Value } from './state';
 import { within } from './identity';
@@ -80,8 +80,10 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const root = /^[A-Za-z_]\w*/.exec(identityOf(lock))?.[0];
     const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && input.confined?.has(root);
     if (releasing.length === 0 && !confined) continue;
-    // Held exactly when it reports success: a conditional acquire such as a trylock wrapper.
+    // Held exactly when it reports success: a conditional acquire such as a trylock wrapper. Or held on exits
+    // whose result says so (VM_FAULT_LOCKED): the caller is told it has the lock.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;
+    if (leaking.every((e) => resultSays(e.value, lock.family, 'held'))) continue;
     leaked.add(lock.key);
     const paths = uniqueExits(leaking);
     const where = paths.map((e) => describeExit(e)).join('; ');
@@ -120,6 +122,7 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
   const keys = new Set(exits.flatMap((e) => [...e.state.locks.values()]
     .filter((l) => l.fromCaller && !l.ownerUnknown && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l)).map((l) => l.key)));
   for (const key of keys) {
+    const family = key.slice(0, key.indexOf(':')) as LockFamily;
     const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');
     // An exit whose path gave the lock's object to a call through a pointer does not know it kept it.
     const kept = exits.filter((e) => e.state.locks.get(key)?.status !== 'released' && !lockUnknownAt(e, key));
@@ -135,7 +138,9 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
       if (w === undefined || !input.params.includes(path[0])) return false;
       return path.length > 1 ? compareValues(v, w) === false : v.truth !== undefined && w.truth !== undefined && v.truth !== w.truth;
     });
-    const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k);
+    // A result that says the lock was released (VM_FAULT_RETRY) tells callers apart from one that does not say so.
+    const toldReleased = (r: ExitState, k: ExitState) => resultSays(r.value, family, 'released') && !resultSays(k.value, family, 'released');
+    const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k) && !toldReleased(r, k);
     // Certain only when both exits return one known value: where either value is unknown (a `ret` built
     // from VM_FAULT_* bits in mm/memory.c, a void function whose callers branch on their own state), the
     // callers may well tell them apart, and the finding rests on that guess.

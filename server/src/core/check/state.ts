@@ -40,6 +40,13 @@ export interface Value {
   eq?: string;
   ne?: string[];
   truth?: boolean;
+  /**
+   * Flag masks with at least one bit known set (`ret |= VM_FAULT_LOCKED`; `ret & (VM_FAULT_ERROR |
+   * VM_FAULT_NOPAGE)` taken), each its named flags sorted and joined by '|', whatever its other bits.
+   */
+  bits?: string[];
+  /** Flag masks known to have no bit set (`ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)` not taken). */
+  clear?: string[];
 }
 
 export interface TrailStep {

@@ -1,7 +1,7 @@
 // Abstract values of C expressions: enough to follow trylocks, NULL checks, and functions whose return value
 // says whether they dropped a lock (`if (result != SCAN_SUCCEED) goto out_nolock;`).
 import type { Expr } from '../cfg/types';
-import type { ReturnSpec } from '../model/api';
+import { FLAG_MASKS, type ReturnSpec } from '../model/api';
 import type { Value } from './state';
 
 const ZERO: Value = { eq: '0', truth: false };
@@ -52,16 +52,48 @@ export function compareValues(a: Value, b: Value): boolean | undefined {
   if (a.eq !== undefined && b.ne?.includes(a.eq)) return false;
   if (b.eq !== undefined && a.ne?.includes(b.eq)) return false;
   if (a.truth !== undefined && b.truth !== undefined && a.truth !== b.truth) return false;
+  // One has a bit of a mask set that the other is known clear of.
+  const apart = (x: Value, y: Value) => x.bits?.some((m) => y.clear?.some((c) => within(m, c)) || (y.eq === '0')) ?? false;
+  if (apart(a, b) || apart(b, a)) return false;
   return undefined;
 }
 
-/** `v & FLAG`: known when v is exactly FLAG or known not to be it. */
-export function testFlag(v: Value, flag: Value): boolean | undefined {
-  if (flag.eq === undefined) return undefined;
-  if (v.eq !== undefined && v.eq === flag.eq) return true;
-  if (v.ne?.includes(flag.eq)) return false;
+/**
+ * A flag mask as written in a test (`VM_FAULT_LOCKED`, `(VM_FAULT_ERROR | VM_FAULT_NOPAGE)`): its named flags
+ * sorted and joined by '|'; undefined for anything else.
+ */
+export function flagMask(e: Expr): string | undefined {
+  const flags = (x: Expr): string[] | undefined => {
+    if (x.kind === 'ident' && isNamedConstant(x.name)) return [...(FLAG_MASKS.get(x.name) ?? [x.name])];
+    if (x.kind === 'binary' && x.op === '|') {
+      const l = flags(x.left);
+      const r = flags(x.right);
+      return l && r ? [...l, ...r] : undefined;
+    }
+    return undefined;
+  };
+  const f = flags(e);
+  return f && [...new Set(f)].sort().join('|');
+}
+
+const flagsOf = (mask: string) => mask.split('|');
+const within = (inner: string, outer: string) => flagsOf(inner).every((f) => flagsOf(outer).includes(f));
+
+/** `v & MASK`: known when v is one of its flags, carries a set mask inside it, is known clear of it, or is 0. */
+export function testMask(v: Value, mask: string): boolean | undefined {
+  if (v.eq !== undefined && flagsOf(mask).includes(v.eq)) return true;
   if (v.truth === false) return false;
+  // An outcome declared as "not this flag" (api.ts do_swap_page(): not VM_FAULT_RETRY).
+  if (flagsOf(mask).every((f) => v.ne?.includes(f))) return false;
+  if (v.bits?.some((b) => within(b, mask))) return true;
+  if (v.clear?.some((c) => within(mask, c))) return false;
   return undefined;
+}
+
+/** What a path learns from `v & MASK` taken (some bit set) or not (none set). */
+export function refineMask(v: Value, mask: string, set: boolean): Value {
+  if (set) return { ...v, bits: [...new Set([...(v.bits ?? []), mask])].sort(), truth: true };
+  return { ...v, clear: [...new Set([...(v.clear ?? []), mask])].sort() };
 }
 
 /** What a path learns about a value from a branch on its truthiness. */
@@ -73,5 +105,22 @@ export function refineTruth(v: Value, truth: boolean): Value | null {
 
 export function sameValue(a: Value, b: Value): boolean {
   if (a.eq !== b.eq || a.truth !== b.truth || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
+  if ((a.bits ?? []).join(',') !== (b.bits ?? []).join(',') || (a.clear ?? []).join(',') !== (b.clear ?? []).join(',')) return false;
   return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
+}
+
+/**
+ * `a | b`: the flag masks either side is known to carry (`ret | VM_FAULT_LOCKED`), and non-zero once any is
+ * set. What `a` was known clear of stays clear only when `b` is exactly known (a named flag or 0).
+ */
+export function orValues(a: Value, b: Value): Value {
+  if (a.eq === '0') return b;
+  if (b.eq === '0') return a;
+  const setIn = (v: Value) => (v.eq !== undefined && isNamedConstant(v.eq) ? [v.eq] : v.bits ?? []);
+  const exact = (v: Value) => v.eq !== undefined && isNamedConstant(v.eq);
+  const bits = [...new Set([...setIn(a), ...setIn(b)])].sort();
+  const keep = (v: Value, other: Value) => (exact(other) ? (v.clear ?? []).filter((m) => !flagsOf(m).includes(other.eq!)) : []);
+  const clear = [...new Set([...keep(a, b), ...keep(b, a)])].sort();
+  if (bits.length === 0) return {};
+  return clear.length > 0 ? { bits, clear, truth: true } : { bits, truth: true };
 }

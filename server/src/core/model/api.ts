@@ -413,6 +413,28 @@ export const CALL_VALUES = new Map<string, { eq?: string; ne?: string[]; truth?:
 ]);
 
 /**
+ * Result flags that tell the caller what happened to a lock (include/linux/mm_types.h, enum vm_fault_reason):
+ * a fault handler that returns VM_FAULT_LOCKED hands the folio back locked; VM_FAULT_RETRY and
+ * VM_FAULT_COMPLETED say the mmap_lock (or the per-VMA lock) was released. A result that carries the flag is
+ * how a function passes the lock on, not a leak; one that says "released" tells callers that they no longer hold it.
+ */
+export const RESULT_FLAGS: ReadonlyMap<string, { families: readonly LockFamily[]; lock: 'held' | 'released' }> = new Map([
+  ['VM_FAULT_LOCKED', { families: ['folio'], lock: 'held' }],
+  ['VM_FAULT_RETRY', { families: ['mmap', 'vma_read'], lock: 'released' }],
+  ['VM_FAULT_COMPLETED', { families: ['mmap', 'vma_read'], lock: 'released' }],
+] as const);
+
+/** Masks the kernel defines as an OR of flags (include/linux/mm_types.h), read as those flags in a test. */
+export const FLAG_MASKS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['VM_FAULT_ERROR', ['VM_FAULT_OOM', 'VM_FAULT_SIGBUS', 'VM_FAULT_SIGSEGV', 'VM_FAULT_HWPOISON', 'VM_FAULT_HWPOISON_LARGE', 'VM_FAULT_FALLBACK']],
+]);
+
+/** The value carries a result flag that says the lock of `family` is `lock` (held by the caller now, or released). */
+export function resultSays(v: { eq?: string; bits?: string[] }, family: LockFamily, lock: 'held' | 'released'): boolean {
+  return [...RESULT_FLAGS].some(([flag, r]) => r.lock === lock && r.families.includes(family) && (v.eq === flag || (v.bits?.includes(flag) ?? false)));
+}
+
+/**
  * Tests of a property that does not change under the path's feet: the type of a VMA, and the folio flags
  * that change only under the folio lock or never (anon, KSM, large, hugetlb, swap cache). Tested twice on one
  * path with the same arguments, nothing assigned to them in between, they answer the same: mm/vmscan.c
