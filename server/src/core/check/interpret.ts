@@ -373,7 +373,7 @@ class Interpreter {
     // `&x` lets the callee write x; a pointer parameter passed on (`lock_dropped`) lets it write `*lock_dropped`.
     const outArgs = e.args.map((a) => (a.kind === 'unary' && a.op === '&' ? lvalueText(a.arg)
       : a.kind === 'ident' && this.tracked.vars.has(`*${a.name}`) ? `*${a.name}` : undefined));
-    const row = resolveApi(e.callee);
+    const row = resolveApi(e.callee, e.args.length);
     const summary = row ? undefined : this.ctx.summaries.get(e.callee);
     if (this.tracker) for (const st of states) this.tracker.beforeCall(e, st, row, summary);
     // A summarized callee says what it writes through each pointer on each outcome; what it does not
@@ -942,13 +942,13 @@ function guardClass(callee: string): string {
 }
 
 /** The lock table's row for a call, `guard(spinlock)` being spin_lock()'s (GUARD_CLASSES). */
-export function resolveApi(callee: string): ApiRow | undefined {
+export function resolveApi(callee: string, argc?: number): ApiRow | undefined {
   const cls = guardClass(callee);
   if (cls) {
     const g = GUARD_CLASSES[cls];
     return g ? apiRow(g.acquire) : undefined;
   }
-  return apiRow(callee);
+  return apiRow(callee, argc);
 }
 
 /** The lock identity an effect names: the argument's text without `&`, the assigned variable, or the family. */

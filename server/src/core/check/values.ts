@@ -1,7 +1,7 @@
 // Abstract values of C expressions: enough to follow trylocks, NULL checks, and functions whose return value
 // says whether they dropped a lock (`if (result != SCAN_SUCCEED) goto out_nolock;`).
 import type { Expr } from '../cfg/types';
-import { FLAG_MASKS, type ReturnSpec } from '../model/api';
+import { FLAG_MASKS, isFlagBit, type ReturnSpec } from '../model/api';
 import type { Value } from './state';
 
 const ZERO: Value = { eq: '0', truth: false };
@@ -24,7 +24,7 @@ export function constValue(text: string): Value {
 export function literalValue(e: Expr): Value | undefined {
   if (e.kind === 'const') return constValue(e.text);
   if (e.kind === 'ident' && (e.name === 'NULL' || e.name === 'true' || e.name === 'false')) return constValue(e.name);
-  if (e.kind === 'ident' && isNamedConstant(e.name)) return { eq: e.name };
+  if (e.kind === 'ident' && isNamedConstant(e.name)) return isFlagBit(e.name) ? { eq: e.name, truth: true } : { eq: e.name };
   if (e.kind === 'unary' && e.op === '-' && e.arg.kind === 'ident' && isNamedConstant(e.arg.name)) {
     return { eq: `-${e.arg.name}`, truth: true };
   }
@@ -42,7 +42,7 @@ export function valueForReturnSpec(spec: ReturnSpec): Value {
   if (spec === 'nonzero') return { truth: true, ne: ['0'] };
   if (spec === 'valid-pointer') return { truth: true, ne: ['0', 'ERR_PTR'] };
   if (spec === 'error-pointer') return { eq: 'ERR_PTR', truth: true };
-  if ('eq' in spec) return { eq: spec.eq, truth: spec.eq === '0' ? false : undefined };
+  if ('eq' in spec) return { eq: spec.eq, truth: spec.eq === '0' ? false : isFlagBit(spec.eq) ? true : undefined };
   return { ne: [spec.ne] };
 }
 
@@ -83,6 +83,8 @@ const within = (inner: string, outer: string) => flagsOf(inner).every((f) => fla
 export function testMask(v: Value, mask: string): boolean | undefined {
   if (v.eq !== undefined && flagsOf(mask).includes(v.eq)) return true;
   if (v.truth === false) return false;
+  // A named flag tested with `&` is one bit: another one, known exactly, has none of the mask's.
+  if (v.eq !== undefined && isNamedConstant(v.eq) && !FLAG_MASKS.has(v.eq)) return false;
   // An outcome declared as "not this flag" (api.ts do_swap_page(): not VM_FAULT_RETRY).
   if (flagsOf(mask).every((f) => v.ne?.includes(f))) return false;
   if (v.bits?.some((b) => within(b, mask))) return true;

@@ -104,6 +104,8 @@ export interface ApiRow {
   outcomes?: Outcome[];
   /** Takes a sleeping lock without waiting for it: no one else can hold it yet (__folio_set_locked()). */
   neverWaits?: boolean;
+  /** The row is for calls with this many arguments: a kernel that changed the function's signature has one per form. */
+  arity?: number;
 }
 
 const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
@@ -279,6 +281,11 @@ export const LOCK_API: ApiRow[] = [
   lock('__folio_clear_locked', rel('folio', arg0)),
   setLocked('__SetPageLocked', acq('folio', arg0)),
   lock('__ClearPageLocked', rel('folio', arg0)),
+  // include/linux/pagemap.h folio_lock_or_retry(): 6.1 takes (folio, mm, flags) and returns true when it
+  // locked; 6.5 and later take (folio, vmf) and return 0 when locked, else VM_FAULT_RETRY (the mmap_lock
+  // then dropped unless FAULT_FLAG_RETRY_NOWAIT, which the fault handlers' own callers tell by the result).
+  { ...trylock('folio_lock_or_retry', acq('folio', arg0)), arity: 3 },
+  { name: 'folio_lock_or_retry', arity: 2, outcomes: [{ returns: 'zero', effects: [acq('folio', arg0)] }, { returns: { eq: 'VM_FAULT_RETRY' }, effects: [] }] },
   lockedOrError('filemap_lock_folio', acq('folio', 'result')),
   lockedOrNull('find_lock_page', acq('folio', 'result')),
   lockUnlessInterrupted('shmem_get_folio', acq('folio', 'out-arg')),
@@ -429,6 +436,11 @@ export const FLAG_MASKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['VM_FAULT_ERROR', ['VM_FAULT_OOM', 'VM_FAULT_SIGBUS', 'VM_FAULT_SIGSEGV', 'VM_FAULT_HWPOISON', 'VM_FAULT_HWPOISON_LARGE', 'VM_FAULT_FALLBACK']],
 ]);
 
+/** A named flag bit of a kernel result (one of the tables above): never zero. */
+export function isFlagBit(name: string): boolean {
+  return RESULT_FLAGS.has(name) || [...FLAG_MASKS.values()].some((flags) => flags.includes(name));
+}
+
 /** The value carries a result flag that says the lock of `family` is `lock` (held by the caller now, or released). */
 export function resultSays(v: { eq?: string; bits?: string[] }, family: LockFamily, lock: 'held' | 'released'): boolean {
   return [...RESULT_FLAGS].some(([flag, r]) => r.lock === lock && r.families.includes(family) && (v.eq === flag || (v.bits?.includes(flag) ?? false)));
@@ -540,8 +552,12 @@ export const ANNOTATIONS = {
   condAcquires: '__cond_acquires',
 } as const;
 
-const BY_NAME = new Map(LOCK_API.map((row) => [row.name, row]));
+const BY_NAME = new Map<string, ApiRow[]>();
+for (const row of LOCK_API) BY_NAME.set(row.name, [...(BY_NAME.get(row.name) ?? []), row]);
 
-export function apiRow(name: string): ApiRow | undefined {
-  return BY_NAME.get(name);
+/** The row of a call; with its argument count, the row of that signature where the kernel changed it. */
+export function apiRow(name: string, argc?: number): ApiRow | undefined {
+  const rows = BY_NAME.get(name);
+  if (!rows) return undefined;
+  return rows.find((r) => r.arity === argc) ?? rows.find((r) => r.arity === undefined) ?? (argc === undefined ? rows[0] : undefined);
 }
