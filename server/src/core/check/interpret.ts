@@ -397,7 +397,11 @@ class Interpreter {
         // An unobserved result cannot fail as far as this code is concerned (6.1's pte_offset_map_lock()
         // never returned NULL, and its callers do not test it); nor can mapping a table this path has
         // already mapped under the same mmap_lock: take the first, successful, outcome.
-        const chosen = observed && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
+        let chosen = observed && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
+        // A trylock of a lock this path already holds fails: that is how `WARN_ON(z3fold_page_trylock(zhdr))`
+        // in mm/z3fold.c checks that the caller holds it.
+        const feasible = chosen.filter((o) => !o.effects.some((eff) => this.takesHeldLock(eff, e, base, resultTarget)));
+        if (feasible.length > 0) chosen = feasible;
         return chosen.map((o, i) => {
           let after = this.applyEffects(o.effects, e, cloneState(base), resultTarget);
           if (table && i === 0) after = setFact(after, table, { truth: true });
@@ -497,6 +501,13 @@ class Interpreter {
       if (this.tracked.vars.has(target)) out = setFact(out, target, value);
     }
     return out;
+  }
+
+  /** The effect takes a lock, not a counting one, that the path holds already. */
+  private takesHeldLock(eff: LockEffect, call: CallExpr, s: State, resultTarget: string | undefined): boolean {
+    if (eff.op !== 'acquire' || FAMILIES[eff.family].counting || FAMILIES[eff.family].idempotent) return false;
+    const identity = effectIdentity(eff, call, resultTarget);
+    return identity !== undefined && s.locks.get(this.lockKey(s, eff.family, identity))?.status === 'held';
   }
 
   private applyEffects(effects: LockEffect[], call: CallExpr, s: State, resultTarget: string | undefined): State {
