@@ -4,7 +4,7 @@
 // guard()/scoped_guard() (released on every exit from their scope), and #if/#ifdef blocks (a branch on the
 // preprocessor condition, so two blocks under the same condition stay correlated on each path).
 import type { Node } from 'web-tree-sitter';
-import { BUG_ON_MACROS, LOCK_TESTS, NORETURN_FUNCTIONS, WARN_MACROS } from '../model/api';
+import { BUG_ON_MACROS, NORETURN_FUNCTIONS, WARN_MACROS } from '../model/api';
 import { declarationAssignments, declaredName, normalizeText, spanOf, toExpr } from './expr';
 import type { CfgEvent, CfgNode, CfgNodeKind, Expr, FunctionCfg, Span } from './types';
 
@@ -212,8 +212,8 @@ class CfgBuilder {
     const e = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
     if (!e) return cur;
     const expr = toExpr(e);
-    if (expr.kind === 'call' && expr.args.length > 0 && (BUG_ON_MACROS.has(expr.callee) || (WARN_MACROS.has(expr.callee) && testsLock(expr.args[0])))) {
-      // `BUG_ON(c)` is `if (c) BUG();`, and so is a warning about the lock state (WARN_MACROS)
+    if (expr.kind === 'call' && expr.args.length > 0 && (BUG_ON_MACROS.has(expr.callee) || WARN_MACROS.has(expr.callee))) {
+      // `BUG_ON(c)` is `if (c) BUG();`, and a warning statement reads the same (WARN_MACROS)
       const b = this.branch(cur, expr.args[0], expr.span);
       this.nodes[b].assertion = true;
       const stop = this.node('noreturn', spanOf(s));
@@ -508,13 +508,3 @@ function endSpan(body: Node): Span {
   return { startRow: p.row, startColumn: Math.max(0, p.column - 1), endRow: p.row, endColumn: p.column };
 }
 
-/** Whether the expression calls one of the lock tests (`!folio_test_locked(folio)`). */
-function testsLock(e: Expr): boolean {
-  switch (e.kind) {
-    case 'call': return LOCK_TESTS.has(e.callee) || e.args.some(testsLock);
-    case 'unary': return testsLock(e.arg);
-    case 'binary': return testsLock(e.left) || testsLock(e.right);
-    case 'opaque': return e.parts.some(testsLock);
-    default: return false;
-  }
-}

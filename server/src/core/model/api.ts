@@ -400,9 +400,11 @@ export function lockOfField(identity: string): { family: LockFamily; identity: s
 }
 
 /**
- * Warnings that state what holds (include/linux/mmdebug.h, asm-generic/bug.h). The kernel goes on when one
- * fires, so a path where it does is not cut — except where the condition tests a lock (LOCK_TESTS): an
- * assertion of the locking contract, read like BUG_ON.
+ * Warnings that state what holds (include/linux/mmdebug.h, asm-generic/bug.h). Written as a statement, one
+ * reads like BUG_ON: the path on which it fires is a kernel bug that the warning itself reports, and what the
+ * checker would find there rests on it (mm/z3fold.c asserts `WARN_ON(z3fold_page_trylock(zhdr))`: the
+ * caller holds the lock, the trylock fails). Used as a condition (`if (WARN_ON_ONCE(x)) return -EINVAL;`),
+ * its value is the condition's and both branches stay.
  */
 export const WARN_MACROS = new Set([
   'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'VM_WARN_ON_FOLIO', 'VM_WARN_ON_ONCE_FOLIO',
