@@ -297,6 +297,11 @@ export const LOCK_API: ApiRow[] = [
   // (mm/memory.c do_swap_page(): folio_lock_or_retry()).
   lock('swap_read_folio', rel('folio', arg0)),
   lock('swap_readpage', rel('folio', arg0)),
+  // mm/filemap.c migration_entry_wait_on_locked(): "should be called while holding the ptl for the migration
+  // entry referencing the folio ... Returns after unlocking the ptl" (6.1: (entry, ptep, ptl), which also
+  // unmaps ptep when it is given; from 6.5: (entry, ptl)).
+  { ...lock('migration_entry_wait_on_locked', rel('spin', { arg: 1 })), arity: 2 },
+  { ...lock('migration_entry_wait_on_locked', rel('spin', { arg: 2 })), arity: 3 },
 
   // Ownership hand-off: an object put on a list keeps its lock for whoever empties the list
   // (collapse_file() unlocks its pagelist at the end).
