@@ -3,7 +3,7 @@
 // summary; a branch keeps only the states its condition allows. It records everything the lock rules need:
 // the states at every exit and the lock events (double acquire, double release, release of an untouched lock).
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
-import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
+import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { HANDED_BACK_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
@@ -708,6 +708,8 @@ class Interpreter {
   // ---- conditions --------------------------------------------------------------------------------------
 
   private condition(e: Expr, s: State): { t: State[]; f: State[] } {
+    // `if (WARN_ON(!ptep))`: a warning's value is its condition's (include/asm-generic/bug.h).
+    if (e.kind === 'call' && WARN_MACROS.has(e.callee) && e.args.length > 0) return this.condition(e.args[0], s);
     if (e.kind === 'unary' && e.op === '!') {
       const r = this.condition(e.arg, s);
       return { t: r.f, f: r.t };
@@ -1090,7 +1092,7 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
       if (literalValue(e.right)) addTested(e.left);
       else if (literalValue(e.left)) addTested(e.right);
     } else if (e.kind === 'binary' && e.op === '&') addTested(e.left);
-    else if (e.kind === 'call' && POINTER_TESTS[e.callee] && e.args[0]) addTested(e.args[0]);
+    else if (e.kind === 'call' && (POINTER_TESTS[e.callee] || WARN_MACROS.has(e.callee)) && e.args[0]) addTested(e.args[0]);
     else if (e.kind === 'ident') {
       if (!isNamedConstant(e.name)) tested.add(e.name);
     } else if (isLvalue(e)) tested.add(exprText(e));
