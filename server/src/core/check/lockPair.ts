@@ -154,10 +154,12 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     const ret = (v: Value) => v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');
     const site = clash.node.span ?? lock.site;
     const sure = certain(rel, clash);
+    const unknownBoth = ret(clash.value) === 'an unknown value' && ret(rel.value) === 'an unknown value';
     out.push(make(site,
       `the caller's ${label} is released on some paths (${lock.siteText}, line ${lock.site.startRow + 1}) and kept on this one, ` +
       (sure ? `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`
-        : `returning ${ret(clash.value)} and ${ret(rel.value)}: unless callers tell these apart by what they know, they cannot tell whether they still hold it`),
+        : `${unknownBoth ? 'with return values not known here' : `returning ${ret(clash.value)} here and ${ret(rel.value)} there`}: ` +
+          'unless callers tell the paths apart by what they know, they cannot tell whether they still hold it'),
       [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }], sure ? 'error' : 'warning'));
   }
   return out;
