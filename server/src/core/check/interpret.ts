@@ -10,7 +10,7 @@ import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcom
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
-import { compareValues, flagMask, isNamedConstant, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, valueForReturnSpec } from './values';
+import { compareValues, flagMask, isNamedConstant, isNegative, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, valueForReturnSpec } from './values';
 
 export interface ExitState {
   state: State;
@@ -725,6 +725,14 @@ class Interpreter {
       const r = this.equality(e.left, e.right, e, s);
       return e.op === '==' ? r : { t: r.f, f: r.t };
     }
+    const sign = signTest(e);
+    if (sign) {
+      // `if (ret < 0)` after a killable lock: its failure is a negative error, its success 0.
+      return this.splitOn(this.expr(sign.x, s, undefined, true), (v) => {
+        const negative = isNegative(v);
+        return negative === undefined ? undefined : sign.below ? negative : !negative;
+      }, undefined, e);
+    }
     if (e.kind === 'binary' && e.op === '&') {
       const mask = flagMask(e.right);
       if (mask) {
@@ -993,6 +1001,14 @@ function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | 
   return out;
 }
 
+/** `x < 0` or `x >= 0` (either way round): the tested value, and whether the test is "below zero". */
+function signTest(e: Expr): { x: Expr; below: boolean } | undefined {
+  if (e.kind !== 'binary') return undefined;
+  if (isZeroLiteral(e.right) && (e.op === '<' || e.op === '>=')) return { x: e.left, below: e.op === '<' };
+  if (isZeroLiteral(e.left) && (e.op === '>' || e.op === '<=')) return { x: e.right, below: e.op === '>' };
+  return undefined;
+}
+
 /** A callee's condition on argument `arg` at `path`, in the caller's terms; undefined when the caller cannot name it. */
 function conditionTarget(call: CallExpr, arg: number, path: string): string | undefined {
   const a = call.args[arg];
@@ -1093,6 +1109,7 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
       else if (literalValue(e.left)) addTested(e.right);
     } else if (e.kind === 'binary' && e.op === '&') addTested(e.left);
     else if (e.kind === 'call' && (POINTER_TESTS[e.callee] || WARN_MACROS.has(e.callee)) && e.args[0]) addTested(e.args[0]);
+    else if (signTest(e)) addTested(signTest(e)!.x);
     else if (e.kind === 'ident') {
       if (!isNamedConstant(e.name)) tested.add(e.name);
     } else if (isLvalue(e)) tested.add(exprText(e));

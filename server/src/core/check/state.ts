@@ -47,6 +47,8 @@ export interface Value {
   bits?: string[];
   /** Flag masks known to have no bit set (`ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)` not taken). */
   clear?: string[];
+  /** A negative error code (`-EINTR` from a killable lock), whichever. */
+  negative?: boolean;
 }
 
 export interface TrailStep {

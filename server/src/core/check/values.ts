@@ -40,6 +40,7 @@ export function isZeroLiteral(e: Expr): boolean {
 export function valueForReturnSpec(spec: ReturnSpec): Value {
   if (spec === 'zero') return ZERO;
   if (spec === 'nonzero') return { truth: true, ne: ['0'] };
+  if (spec === 'negative') return { truth: true, ne: ['0'], negative: true };
   if (spec === 'valid-pointer') return { truth: true, ne: ['0', 'ERR_PTR'] };
   if (spec === 'error-pointer') return { eq: 'ERR_PTR', truth: true };
   if ('eq' in spec) return { eq: spec.eq, truth: spec.eq === '0' ? false : isFlagBit(spec.eq) ? true : undefined };
@@ -106,7 +107,7 @@ export function refineTruth(v: Value, truth: boolean): Value | null {
 }
 
 export function sameValue(a: Value, b: Value): boolean {
-  if (a.eq !== b.eq || a.truth !== b.truth || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
+  if (a.eq !== b.eq || a.truth !== b.truth || a.negative !== b.negative || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
   if ((a.bits ?? []).join(',') !== (b.bits ?? []).join(',') || (a.clear ?? []).join(',') !== (b.clear ?? []).join(',')) return false;
   return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
 }
@@ -125,4 +126,11 @@ export function orValues(a: Value, b: Value): Value {
   const clear = [...new Set([...keep(a, b), ...keep(b, a)])].sort();
   if (bits.length === 0) return {};
   return clear.length > 0 ? { bits, clear, truth: true } : { bits, truth: true };
+}
+
+/** Whether the value is below zero: a negative error code, a negative literal or `-ERRNO`; 0 is not. */
+export function isNegative(v: Value): boolean | undefined {
+  if (v.negative || v.eq?.startsWith('-')) return true;
+  if (v.eq === '0' || v.truth === false) return false;
+  return undefined;
 }

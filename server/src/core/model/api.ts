@@ -83,7 +83,7 @@ export interface LockEffect {
 }
 
 /** A returned value an outcome applies to: zero/NULL/false, anything else, or a named constant. */
-export type ReturnSpec = 'zero' | 'nonzero' | 'valid-pointer' | 'error-pointer' | { eq: string } | { ne: string };
+export type ReturnSpec = 'zero' | 'nonzero' | 'negative' | 'valid-pointer' | 'error-pointer' | { eq: string } | { ne: string };
 
 export interface Outcome {
   returns: ReturnSpec;
@@ -124,9 +124,9 @@ const lock = (name: string, ...effects: LockEffect[]): ApiRow => ({ name, effect
 /** Returns nonzero (true) when it took the lock: *_trylock. */
 const trylock = (name: string, ...effects: LockEffect[]): ApiRow =>
   ({ name, outcomes: [{ returns: 'nonzero', effects }, { returns: 'zero', effects: [] }] });
-/** Returns 0 when it took the lock: *_killable, *_interruptible. */
+/** Returns 0 when it took the lock, else a negative error (-EINTR, -EAGAIN): *_killable, *_interruptible. */
 const lockUnlessInterrupted = (name: string, ...effects: LockEffect[]): ApiRow =>
-  ({ name, outcomes: [{ returns: 'zero', effects }, { returns: 'nonzero', effects: [] }] });
+  ({ name, outcomes: [{ returns: 'zero', effects }, { returns: 'negative', effects: [] }] });
 /** Returns a non-NULL pointer when it mapped (and locked) the PTE table of its `pmdArg`: pte_offset_map_lock(). */
 const mapOrNull = (name: string, pmdArg: number, ...effects: LockEffect[]): ApiRow =>
   ({ ...trylock(name, ...effects), mapsTableOf: { arg: pmdArg } });

@@ -48,6 +48,7 @@ function describeReturn(spec: ReturnSpec): string {
 const RETURN_WORDS: Record<string, string> = {
   zero: '0 / NULL / false',
   nonzero: 'nonzero / non-NULL / true',
+  negative: 'a negative error code',
   'valid-pointer': 'a valid pointer',
   'error-pointer': 'an error pointer (IS_ERR)',
 };
