@@ -40,34 +40,30 @@ function scanLayout(text: string, origins?: number[]): string {
     last = '';
     origins?.push(at);
   };
+  /** Text copied as it is (a token run, a literal, an unterminated comment), a blank before it if one is due. */
+  const copy = (piece: string, at: number) => {
+    if (pendingBlank && !ALONE.has(last) && !ALONE.has(piece.charAt(0))) out.push(' ');
+    pendingBlank = false;
+    out.push(piece);
+    last = piece.charAt(piece.length - 1);
+    if (origins) for (let k = at; k < at + piece.length; k++) origins.push(k);
+  };
   PIECE.lastIndex = 0;
   for (let m = PIECE.exec(text); m !== null && m[0].length > 0; m = PIECE.exec(text)) {
     const at = m.index;
     if (m[1] !== undefined) lineBreak(at);
     else if (m[2] !== undefined || m[4] !== undefined) pendingBlank = last !== '';
-    else if (m[3] !== undefined && !(m[3].length >= 4 && m[3].endsWith('*/'))) {
-      // An unterminated block comment is no comment to tree-sitter, which reads the tokens after it: the
-      // layout keeps it as it is, so that an edit in it is an edit of code.
-      if (pendingBlank && !ALONE.has(last)) out.push(' ');
-      pendingBlank = false;
-      out.push(m[3]);
-      last = m[3].charAt(m[3].length - 1);
-      if (origins) for (let k = at; k < at + m[3].length; k++) origins.push(k);
-    } else if (m[3] !== undefined) {
+    // An unterminated block comment is no comment to tree-sitter, which reads the tokens after it: the
+    // layout keeps it as it is, so that an edit in it is an edit of code.
+    else if (m[3] !== undefined && !isClosedBlockComment(m[3])) copy(m[3], at);
+    else if (m[3] !== undefined) {
       let breaks = 0;
       for (let j = m[3].indexOf('\n'); j !== -1; j = m[3].indexOf('\n', j + 1)) {
         lineBreak(at + j);
         breaks++;
       }
       if (breaks === 0) pendingBlank = last !== '';
-    } else {
-      const chunk = m[5];
-      if (pendingBlank && !ALONE.has(last) && !ALONE.has(chunk.charAt(0))) out.push(' ');
-      pendingBlank = false;
-      out.push(chunk);
-      last = chunk.charAt(chunk.length - 1);
-      if (origins) for (let k = at; k < at + chunk.length; k++) origins.push(k);
-    }
+    } else copy(m[5], at);
   }
   return out.join('');
 }
@@ -79,9 +75,14 @@ function scanLayout(text: string, origins?: number[]): string {
 export function* commentsIn(text: string): Generator<{ start: number; text: string; closed: boolean }> {
   const piece = new RegExp(PIECE); // its own lastIndex: scanLayout's stays as it is
   for (let m = piece.exec(text); m !== null && m[0].length > 0; m = piece.exec(text)) {
-    if (m[3] !== undefined) yield { start: m.index, text: m[3], closed: m[3].length >= 4 && m[3].endsWith('*/') };
+    if (m[3] !== undefined) yield { start: m.index, text: m[3], closed: isClosedBlockComment(m[3]) };
     else if (m[4] !== undefined) yield { start: m.index, text: m[4], closed: !m[4].endsWith('\\') };
   }
+}
+
+/** A block comment piece that ends with its own closing `*\/`, not with the one its opening shares. */
+function isClosedBlockComment(piece: string): boolean {
+  return piece.length >= 4 && piece.endsWith('*/');
 }
 
 /** Characters that are a C token by themselves: blanks next to them separate nothing. */
