@@ -1102,6 +1102,7 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   };
   const tested = new Set<string>();
   const addTested = (e: Expr): void => {
+    const sign = signTest(e);
     if (e.kind === 'unary' && e.op === '!') addTested(e.arg);
     else if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) { addTested(e.left); addTested(e.right); }
     else if (e.kind === 'binary' && (e.op === '==' || e.op === '!=')) {
@@ -1109,7 +1110,7 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
       else if (literalValue(e.left)) addTested(e.right);
     } else if (e.kind === 'binary' && e.op === '&') addTested(e.left);
     else if (e.kind === 'call' && (POINTER_TESTS[e.callee] || WARN_MACROS.has(e.callee)) && e.args[0]) addTested(e.args[0]);
-    else if (signTest(e)) addTested(signTest(e)!.x);
+    else if (sign) addTested(sign.x);
     else if (e.kind === 'ident') {
       if (!isNamedConstant(e.name)) tested.add(e.name);
     } else if (isLvalue(e)) tested.add(exprText(e));

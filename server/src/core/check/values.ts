@@ -53,8 +53,8 @@ export function compareValues(a: Value, b: Value): boolean | undefined {
   if (a.eq !== undefined && b.ne?.includes(a.eq)) return false;
   if (b.eq !== undefined && a.ne?.includes(b.eq)) return false;
   if (a.truth !== undefined && b.truth !== undefined && a.truth !== b.truth) return false;
-  // One has a bit of a mask set that the other is known clear of.
-  const apart = (x: Value, y: Value) => x.bits?.some((m) => y.clear?.some((c) => within(m, c)) || (y.eq === '0')) ?? false;
+  // One has a bit of a mask set that the other is known clear of, or is 0.
+  const apart = (x: Value, y: Value) => (x.bits ?? []).some((m) => y.eq === '0' || (y.clear ?? []).some((c) => within(m, c)));
   if (apart(a, b) || apart(b, a)) return false;
   return undefined;
 }
@@ -78,6 +78,8 @@ export function flagMask(e: Expr): string | undefined {
 }
 
 const flagsOf = (mask: string) => mask.split('|');
+/** The masks of the lists, once each, in order: how bits and clear stay comparable (sameValue). */
+const masks = (...lists: (readonly string[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort();
 const within = (inner: string, outer: string) => flagsOf(inner).every((f) => flagsOf(outer).includes(f));
 
 /** `v & MASK`: known when v is one of its flags, carries a set mask inside it, is known clear of it, or is 0. */
@@ -95,8 +97,8 @@ export function testMask(v: Value, mask: string): boolean | undefined {
 
 /** What a path learns from `v & MASK` taken (some bit set) or not (none set). */
 export function refineMask(v: Value, mask: string, set: boolean): Value {
-  if (set) return { ...v, bits: [...new Set([...(v.bits ?? []), mask])].sort(), truth: true };
-  return { ...v, clear: [...new Set([...(v.clear ?? []), mask])].sort() };
+  if (set) return { ...v, bits: masks(v.bits, [mask]), truth: true };
+  return { ...v, clear: masks(v.clear, [mask]) };
 }
 
 /** What a path learns about a value from a branch on its truthiness. */
@@ -119,11 +121,11 @@ export function sameValue(a: Value, b: Value): boolean {
 export function orValues(a: Value, b: Value): Value {
   if (a.eq === '0') return b;
   if (b.eq === '0') return a;
-  const setIn = (v: Value) => (v.eq !== undefined && isNamedConstant(v.eq) ? [v.eq] : v.bits ?? []);
   const exact = (v: Value) => v.eq !== undefined && isNamedConstant(v.eq);
-  const bits = [...new Set([...setIn(a), ...setIn(b)])].sort();
+  const setIn = (v: Value) => (exact(v) ? [v.eq!] : v.bits);
+  const bits = masks(setIn(a), setIn(b));
   const keep = (v: Value, other: Value) => (exact(other) ? (v.clear ?? []).filter((m) => !flagsOf(m).includes(other.eq!)) : []);
-  const clear = [...new Set([...keep(a, b), ...keep(b, a)])].sort();
+  const clear = masks(keep(a, b), keep(b, a));
   if (bits.length === 0) return {};
   return clear.length > 0 ? { bits, clear, truth: true } : { bits, truth: true };
 }
