@@ -319,9 +319,16 @@ function unreachable(ctx: RequirementContext, use: IsolatedUse): Verdict {
   const synced = pt(ctx, 'synced');
   const hidden = pmd?.value === 'hidden';
   const cleared = ptes?.value === 'cleared';
-  if (use === 'pte-reuse' && !(cleared && !hidden)) return OK; // an ordinary install, not a reuse
+  const isolated = pt(ctx, 'isolated')?.value === 'yes';
+  // An ordinary install, not a reuse: the collapse reuses the cleared PTEs of an attached table for the folios
+  // that replace the ones it isolated; do_wp_page() and move_ptes() (mm/memory.c, mm/mremap.c) replace or move
+  // entries under the PTE lock and flush by their own rules.
+  if (use === 'pte-reuse' && !(cleared && !hidden && isolated)) return OK;
   if (use === 'table-free') return hidden && synced?.value !== 'yes' ? broken(gupFast(pmd!, use)) : OK;
-  const live = mapped?.value === 'live' && !hidden && !cleared;
+  // Through a live table, the refcount check of a collapse, or a copy of folios the path isolated to replace
+  // them, is too early. A copy of anything else is no collapse's: do_wp_page() copies a source that is mapped
+  // read-only, and copy_present_page() copies a pinned page at fork (mm/memory.c).
+  const live = mapped?.value === 'live' && !hidden && !cleared && (use !== 'copy' || isolated);
   if (!hidden && !cleared && !live) return UNKNOWN;
   const problems: Broken[] = [];
   const what = USE_WORDS[use];

@@ -47,7 +47,12 @@ export type PtFact =
    */
   | 'privateTable'
   /** 'yes'/'no': the path decided the collapse covers the whole PMD (is_pmd_order(order), order == HPAGE_PMD_ORDER). */
-  | 'wholePmd';
+  | 'wholePmd'
+  /**
+   * 'yes' after this path took a folio off the LRU to replace it (mm/khugepaged.c __collapse_huge_page_isolate()):
+   * what it copies next is a folio it means to unmap for good, not the read-only source of a COW copy.
+   */
+  | 'isolated';
 
 export interface PtSet {
   fact: PtFact;
@@ -162,8 +167,11 @@ export const PROTOCOL_API: ProtocolRow[] = [
     doc: 'For each PTE: limits on none/swap/shared, folio_trylock(), is_refcount_suitable(), folio_isolate_lru(). The refcount check counts only once no new reference can appear: the mappings unreachable (PMD cleared, TLB flushed) and GUP-fast synced.' },
   { name: 'is_refcount_suitable', title: 'check for unexpected folio references', steps: { mainline: 'C20', proposed: 'c' }, use: 'refcount',
     doc: 'refcount == mapcount (+ swap cache): no GUP pin or other reference. Decisive only with the folio locked and its mappings unreachable; during the scan it is an advisory pre-check.' },
-  { name: 'folio_isolate_lru', title: 'isolate the folio from the LRU', steps: { mainline: 'C20', proposed: 'c' },
+  { name: 'folio_isolate_lru', title: 'isolate the folio from the LRU', steps: { mainline: 'C20', proposed: 'c' }, sets: [set('isolated', 'yes')],
     doc: 'Takes the folio off the LRU (and a reference) so reclaim, migration and compaction leave it alone. Legal under the PTE lock.' },
+  // 6.1's name (mm/vmscan.c), returning 0 on success.
+  { name: 'isolate_lru_page', title: 'isolate the page from the LRU', steps: { mainline: 'C20', proposed: 'c' }, sets: [set('isolated', 'yes')],
+    doc: 'Takes the page off the LRU (and a reference) so reclaim, migration and compaction leave it alone; 0 on success.' },
   { name: 'folio_lock', title: 'lock the folio (may sleep)', sleeps: true, requires: ['folio-trylock-only'],
     doc: 'Sleeps until PG_locked is free. The folio lock sits above the anon_vma and page-table locks: under them only folio_trylock() is allowed.' },
   { name: 'lock_page', title: 'lock the page (may sleep)', sleeps: true, requires: ['folio-trylock-only'],
