@@ -198,7 +198,7 @@ class Interpreter {
       this.noteHeldAt(node, states);
       for (const s of states) {
         const span = node.span ?? r.s.trail.at(-1)?.span ?? zeroSpan;
-        this.tracker?.atExit(s, span, node.label ?? 'return');
+        this.tracker?.atExit(s, span, node.label ?? 'return', node.returnValue);
         this.exits.push({ state: withTrail(s, { label: node.label ?? 'return', span, braced: node.braced }), value: r.v, node });
       }
     }

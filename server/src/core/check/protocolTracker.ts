@@ -57,6 +57,24 @@ const MAX_SNAPSHOTS = 4;
 /** Calls whose result is a PMD value that points to a table: set_pmd_at() must never install one. */
 const TABLE_PMD_VALUES = new Set(['pmdp_collapse_flush', 'pmdp_get_lockless', 'pmdp_huge_get_and_clear', 'pmdp_get']);
 
+/** Calls that read a PMD slot: after the slot was cleared, what they read is no table. */
+const PMD_READS = new Set(['pmdp_get', 'pmdp_get_lockless']);
+
+/** A PMD value of this path that holds a table (`pmdval:` facts): what a later pmd_clear() leaves to restore. */
+function savedTableValue(s: State): string | undefined {
+  for (const [k, v] of s.facts) if (k.startsWith('pmdval:') && v.eq === 'table') return k.slice('pmdval:'.length);
+  return undefined;
+}
+
+const sameSpan = (a: Span, b: Span): boolean =>
+  a.startRow === b.startRow && a.startColumn === b.startColumn && a.endRow === b.endRow && a.endColumn === b.endColumn;
+
+/** The exit returns the value of the table it hid: its caller restores it. */
+export function returnsHiddenTable(s: State, returned: Expr | undefined): boolean {
+  const p = s.pt.get('pmd');
+  return p?.value === 'hidden' && p.keeper !== undefined && returned?.kind === 'ident' && returned.name === p.keeper;
+}
+
 export class ProtocolTracker {
   readonly violations = new Map<string, ProtocolViolation>();
   readonly entry = new Map<string, EntryRequirement>();
@@ -136,6 +154,14 @@ export class ProtocolTracker {
     if (own !== undefined) setPt('privateTable', own);
     for (const e of own === undefined ? row?.sets ?? [] : []) {
       if (clearsPtes && !attachedTable && (e.fact === 'ptes' || e.fact === 'flushed' || e.fact === 'synced')) continue;
+      if (e.fact === 'pmd' && e.value === 'hidden') {
+        // A clear that returns the old value keeps the table where it is assigned (onAssign); pmd_clear()
+        // returns nothing, so only a PMD value read before it (`_pmd = pmdp_get(pmd)`) keeps the table.
+        const keeper = TABLE_PMD_VALUES.has(call.callee) ? undefined : savedTableValue(out);
+        out = out === s ? withOwnPt(s) : out;
+        out.pt.set('pmd', { value: 'hidden', site: call.span, text: call.text, keeper });
+        continue;
+      }
       // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
       if (e.fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') setPt('uptodate', 'early');
       if (!lookupCounts(e.fact, e.value, out)) continue;
@@ -201,6 +227,7 @@ export class ProtocolTracker {
 
   /** `_pmd = pmdp_collapse_flush(...)`: `_pmd` holds a table PMD value. */
   onAssign(target: string, value: Expr, s: State): State {
+    s = this.keepHiddenTable(target, value, s);
     const isTable = value.kind === 'call' && TABLE_PMD_VALUES.has(value.callee);
     const key = `pmdval:${target}`;
     if (!isTable && !s.facts.has(key)) return s;
@@ -221,10 +248,30 @@ export class ProtocolTracker {
     return out;
   }
 
-  /** BACKOFF-RESTORES-PMD: no exit may leave the PMD cleared. */
-  atExit(s: State, exitSpan: Span, label: string): void {
+  /**
+   * The variable that keeps a hidden table: the one the clearing call (or a callee that returns the cleared
+   * value) is assigned to. Reading the cleared slot into it again drops the table's value; a new value built
+   * in it does not (collapse_huge_page() builds the huge PMD in `_pmd` after keeping the table in `pgtable`).
+   */
+  private keepHiddenTable(target: string, value: Expr, s: State): State {
     const p = s.pt.get('pmd');
-    if (p?.value !== 'hidden') return;
+    if (p?.value !== 'hidden') return s;
+    const fromClear = value.kind === 'call' && sameSpan(value.span, p.site);
+    const reread = value.kind === 'call' && PMD_READS.has(value.callee);
+    if (!fromClear && !(reread && p.keeper === target)) return s;
+    const out = withOwnPt(s);
+    out.pt.set('pmd', { ...p, keeper: fromClear ? target : undefined });
+    return out;
+  }
+
+  /**
+   * BACKOFF-RESTORES-PMD: no exit may leave a cleared table unrestored. A path that dropped the cleared value
+   * removed the entry for good (mm/pgtable-generic.c pmd_clear_bad()); one that returns it hands the restore to
+   * its caller (pmdp_huge_clear_flush()).
+   */
+  atExit(s: State, exitSpan: Span, label: string, returned?: Expr): void {
+    const p = s.pt.get('pmd');
+    if (p?.value !== 'hidden' || !p.keeper || returnsHiddenTable(s, returned)) return;
     const key = `BACKOFF-RESTORES-PMD@${p.site.startRow}`;
     if (this.violations.has(key)) return;
     this.violations.set(key, {

@@ -64,6 +64,11 @@ export interface PtRecord {
   site: Span;
   /** The call that set it, as written. */
   text: string;
+  /**
+   * For a hidden PMD: the variable that holds the cleared table's PMD value, to restore it with
+   * (`_pmd = pmdp_collapse_flush(…)`); none when the path dropped the value, as a zap does.
+   */
+  keeper?: string;
 }
 
 export interface State {

@@ -7,7 +7,7 @@ import { FAMILIES } from '../model/api';
 import type { Expr, FunctionCfg, Span } from '../cfg/types';
 import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
-import type { EntryRequirement } from './protocolTracker';
+import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
 import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
@@ -111,8 +111,10 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       if (v) outParams.set(i, v);
     });
     const pt = [...exit.state.pt.entries()]
-      // A PMD the callee leaves cleared is reported there (BACKOFF-RESTORES-PMD), once, not in every caller.
-      .filter(([fact, r]) => !CALLEE_LOCAL_PT.has(fact) && !(fact === 'pmd' && r.value === 'hidden'))
+      // A PMD the callee leaves cleared is reported there (BACKOFF-RESTORES-PMD), once, not in every caller,
+      // unless the callee returns the cleared value: then the table is the caller's to restore.
+      .filter(([fact, r]) => !CALLEE_LOCAL_PT.has(fact) &&
+        !(fact === 'pmd' && r.value === 'hidden' && !returnsHiddenTable(exit.state, exit.node.returnValue ?? undefined)))
       .map(([fact, r]): [PtFact, string] => [fact, r.value])
       .sort();
     const conditions = parameterFacts(exit.state.facts, params, written);
