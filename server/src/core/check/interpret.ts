@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { HANDED_BACK_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { HANDED_BACK_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
@@ -295,6 +295,7 @@ class Interpreter {
     return this.expr(e.value, before, target, observed).map((r) => {
       let st = this.forget(r.s, target, false);
       if (e.op === '=') st = recordAlias(st, e.value, target);
+      if (e.op === '=') st = this.storeLockInParameter(st, target, e.value);
       const ptLock = e.op === '=' && e.value.kind === 'call' ? pageTableLockOf(e.value) : undefined;
       if (ptLock?.pointer === 'result') st = setFact(st, `${PT_LOCK_FACT}${target}`, { eq: ptLock.owner });
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
@@ -308,6 +309,22 @@ class Interpreter {
    * `pte++` on a mapped PTE pointer: the old value is the expression's value (postfix), and a pointer that
    * was non-NULL stays non-NULL, so `if (!pte++)` in __collapse_huge_page_swapin() maps the table only once.
    */
+  /**
+   * `fw->ptl = ptl` with `fw` a parameter and the lock `ptl` points to held by this function: the lock now
+   * reaches the caller through its structure, and is the caller's to release by that name
+   * (mm/pagewalk.c folio_walk_start() hands its page-table lock to folio_walk_end() in `fw->ptl`). The lock
+   * keeps its name here, where it may still be released by it (mm/memcontrol-v1.c get_mctgt_type()).
+   */
+  private storeLockInParameter(s: State, target: string, value: Expr): State {
+    if (value.kind !== 'ident' || !/^[A-Za-z_]\w*->\w/.test(target) || !this.cfg.params.includes(rootOf(target))) return s;
+    let out = s;
+    for (const l of s.locks.values()) {
+      if (l.fromCaller || l.status !== 'held' || FAMILIES[l.family].singleton || l.key !== `${l.family}:${value.name}`) continue;
+      out = setFact(out, `${STORED_FACT}${l.key}`, { eq: target });
+    }
+    return out;
+  }
+
   private update(e: Expr & { kind: 'update' }, s: State): { s: State; v: Value } {
     const target = lvalueText(e.target);
     const old = this.fact(s, target);
@@ -915,11 +932,23 @@ const UNSET_FACT = 'unset:';
 /** Fact key: `alias:page` = {eq: 'folio'} after `page = folio_file_page(folio, i)`. */
 const ALIAS_FACT = 'alias:';
 
-/** `page = folio_file_page(folio, i)`: the folio's lock can now be released through `page` as well. */
+/**
+ * `page = folio_file_page(folio, i)`: the folio's lock can now be released through `page` as well; so can a
+ * held lock's object copied as it is (`folio = target.folio` after get_mctgt_type() stored it there, in
+ * mm/memcontrol-v1.c mem_cgroup_move_charge_pte_range()).
+ */
 function recordAlias(s: State, value: Expr, target: string): State {
-  const canonical = aliasSource(s, value);
+  const canonical = aliasSource(s, value) ?? heldLockObject(s, value);
   if (!canonical || canonical === target) return s;
   return setFact(s, `${ALIAS_FACT}${target}`, { eq: canonical });
+}
+
+/** The lock object `value` names as written, when the path holds a lock on it. */
+function heldLockObject(s: State, value: Expr): string | undefined {
+  if (!isLvalue(value)) return undefined;
+  const text = lvalueText(value);
+  for (const l of s.locks.values()) if (isHeld(l) && l.key === `${l.family}:${text}`) return text;
+  return undefined;
 }
 
 /** The canonical name of the object an alias expression (`folio_file_page(folio, i)`, `&folio->page`) names. */

@@ -5,7 +5,7 @@ import type { Span } from '../cfg/types';
 import type { Finding, FindingFix, RelatedLocation } from '../findings';
 import { FAMILIES, RELEASE_OF, resultSays, type LockFamily } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
-import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, isHeld, type LockRecord, type Value } from './state';
+import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type LockRecord, type Value } from './state';
 import { within } from './identity';
 import { compareValues, sameValue } from './values';
 
@@ -80,6 +80,8 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const root = /^[A-Za-z_]\w*/.exec(identityOf(lock))?.[0];
     const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && input.confined?.has(root);
     if (releasing.length === 0 && !confined) continue;
+    // Stored where the caller reaches it (`fw->ptl = ptl`) on every exit that holds it: the caller's now.
+    if (leaking.every((e) => e.state.facts.has(`${STORED_FACT}${lock.key}`))) continue;
     // Held exactly when it reports success: a conditional acquire such as a trylock wrapper. Or held on exits
     // whose result says so (VM_FAULT_LOCKED): the caller is told it has the lock.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;

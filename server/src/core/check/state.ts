@@ -84,6 +84,9 @@ export const UNKNOWN: Value = {};
 /** Fact key: `unknown-lock:folio:folio` — a call through a pointer was given the lock's object; truth: it was the caller's. */
 export const UNKNOWN_LOCK_FACT = 'unknown-lock:';
 
+/** Fact key: `stored:spin:ptl` = {eq: 'fw->ptl'} — the held lock was stored where the caller can reach it. */
+export const STORED_FACT = 'stored:';
+
 /** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
 export const HANDED_BACK_FACT = 'handed-back:';
 

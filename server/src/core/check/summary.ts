@@ -10,7 +10,7 @@ import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
-import { HANDED_BACK_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
+import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
 export interface SummaryEffect {
   /**
@@ -98,7 +98,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       const effect = netEffect(lock);
       if (!effect || (effect === 'acquire' && leaked.has(lock.key))) continue;
       // Only a lock taken on the returned object is the caller's: one released on it was never the caller's.
-      const identity = calleeIdentity(lock, params, locals, effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined);
+      const stored = exit.state.facts.get(`${STORED_FACT}${lock.key}`)?.eq;
+      const identity = calleeIdentity(stored ? { ...lock, key: `${lock.family}:${stored}` } : lock, params, locals,
+        effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined);
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
         effects.push({ op: 'release-all', family: lock.family, identity: '*' });
