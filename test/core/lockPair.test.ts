@@ -41,6 +41,15 @@ describe('LOCK-PAIR on fixtures (expected findings marked in the source)', () =>
     assert.match(found.find((f) => f.function === 'unknown_results')!.message, /with return values not known here: unless callers tell the paths apart/);
   });
 
+  it('warns, not errs, of a lock held where the result is unknown and released where it says failure', () => {
+    const { path, text } = fixture('c', 'returned-locks.c');
+    const found = checker.check({ file: path, text }).findings;
+    const guess = found.filter((f) => f.function === 'lookup_locked');
+    assert.deepEqual(guess.map((f) => f.severity), ['warning']);
+    assert.match(guess[0].message, /returning a value not known here, and released on another path, returning failure/);
+    assert.deepEqual(found.filter((f) => f.function === 'alloc_locked_leak').map((f) => f.severity), ['error'], 'a known success value is no guess');
+  });
+
   it('keeps checking the other functions of a file when one does not parse', () => {
     const { path, text } = fixture('c', 'kernel-idioms.c');
     const result = checker.check({ file: path, text });

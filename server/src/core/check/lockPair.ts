@@ -86,15 +86,23 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     // whose result says so (VM_FAULT_LOCKED): the caller is told it has the lock.
     if (isConditionalAcquire(leaking, releasing, input.contract.returns)) continue;
     if (leaking.every((e) => resultSays(e.value, lock.family, 'held'))) continue;
-    leaked.add(lock.key);
+    // Held where the result is not known here and released where it says failure (NULL, an error): callers
+    // that test the result may well be told they have the lock (mm/pagewalk.c folio_walk_start() returns
+    // page_folio(page) with the page-table lock held, NULL without it). That rests on a guess: a warning, and
+    // the summary keeps the lock on those exits.
+    const guess = releasing.length > 0 && leaking.every((e) => e.value.eq === undefined && classify(e.value, input.contract.returns) === 'unknown') &&
+      releasing.every((e) => classify(e.value, input.contract.returns) === 'failure');
+    if (!guess) leaked.add(lock.key);
     const paths = uniqueExits(leaking);
     const where = paths.map((e) => describeExit(e)).join('; ');
     const what = lockDescription(lock);
     const finding = make(lock.site,
       `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
       (releasing.length === 0 ? `and released on none: no caller can release it, as '${root}' never leaves this function`
+        : guess ? `returning a value not known here, and released on ${releasing.length === 1 ? 'another path' : 'other paths'}, returning failure: ` +
+          'unless callers take that value as saying they hold it, it is never released'
         : `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`),
-      dedupe(paths.flatMap((e) => exitRelated(e, what))));
+      dedupe(paths.flatMap((e) => exitRelated(e, what))), guess ? 'warning' : 'error');
     const fixes = unlockFixes(lock, paths, input.interpretation.heldAt);
     out.push(fixes.length > 0 ? { ...finding, fixes } : finding);
   }

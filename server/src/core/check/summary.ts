@@ -134,6 +134,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     } else outcomes.push(outcome);
   }
   dropUntellableReturnedLocks(outcomes);
+  markLockedResultsTrue(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
   if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
@@ -201,6 +202,20 @@ function calleeIdentity(lock: LockRecord, params: string[], locals: string[], re
   const index = params.indexOf(root);
   // A global such as khugepaged_mm_lock is the same lock in the caller.
   return index >= 0 ? `$${index}${identity.slice(root.length)}` : identity;
+}
+
+/**
+ * A result not known here, returned holding a lock this function took, where every outcome that holds none of
+ * them returns NULL or false: callers are taken to test it for the lock (LOCK-PAIR warns of that guess in the
+ * function itself), so that outcome returns a true value (mm/pagewalk.c folio_walk_start()).
+ */
+function markLockedResultsTrue(outcomes: SummaryOutcome[]): void {
+  const acquires = (o: SummaryOutcome) => o.effects.some((e) => e.op === 'acquire');
+  const failing = outcomes.filter((o) => !acquires(o));
+  if (failing.length === 0 || !failing.every((o) => o.returns.truth === false)) return;
+  for (const o of outcomes) {
+    if (acquires(o) && o.returns.truth === undefined && o.returns.eq === undefined) o.returns = { ...o.returns, truth: true };
+  }
 }
 
 /**
