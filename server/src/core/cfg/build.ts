@@ -62,7 +62,8 @@ class CfgBuilder {
       ...body.descendantsOfType('declaration').flatMap((d) => declaredNames(d)),
       ...body.descendantsOfType('call_expression').flatMap((c) => macroDeclaredName(c)),
     ] : [];
-    return { name: this.name, params: this.params, locals: [...new Set(locals)], nodes: this.nodes, entry, exit: this.exitNode };
+    const frameObjects = body ? body.descendantsOfType('declaration').flatMap((d) => (d ? declaredObjects(d) : [])) : [];
+    return { name: this.name, params: this.params, locals: [...new Set(locals)], frameObjects: [...new Set(frameObjects)], nodes: this.nodes, entry, exit: this.exitNode };
   }
 
   private node(kind: CfgNodeKind, span?: Span): number {
@@ -465,6 +466,15 @@ function declaredNames(decl: Node | null): string[] {
     .map((d) => declaredName(d))
     .filter((n): n is Node => n !== null)
     .map((n) => n.text);
+}
+
+/** The locals a declaration makes objects of this frame: not pointers or arrays, not `static`/`extern`. */
+function declaredObjects(decl: Node): string[] {
+  if (decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /^(static|extern)$/.test(c.text))) return [];
+  return decl.childrenForFieldName('declarator').flatMap((d) => {
+    const plain = d?.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+    return plain?.type === 'identifier' ? [plain.text] : [];
+  });
 }
 
 /**

@@ -58,6 +58,11 @@ export interface FunctionCfg {
   params: string[];
   /** Variables declared in the body: locks rooted in them mean nothing to a caller. */
   locals: string[];
+  /**
+   * Locals that are objects in this function's frame, not pointers (`struct mmu_notifier_range range`): no
+   * caller can hold a lock of theirs.
+   */
+  frameObjects?: string[];
   nodes: CfgNode[];
   entry: number;
   exit: number;

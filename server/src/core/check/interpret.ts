@@ -18,7 +18,7 @@ export interface ExitState {
   node: CfgNode;
 }
 
-export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode' | 'unset' | 'pt-lock-alias';
+export type LockEventKind = 'double-acquire' | 'double-release' | 'release-untouched' | 'release-frame' | 'release-held' | 'wrong-mode' | 'asserted-released' | 'asserted-wrong-mode' | 'unset' | 'pt-lock-alias';
 
 export interface LockEvent {
   kind: LockEventKind;
@@ -660,8 +660,11 @@ class Interpreter {
     // release
     if (family === 'mmap') for (const k of [...s.facts.keys()]) if (k.startsWith(TABLE_FACT)) s.facts.delete(k);
     if (!cur) {
-      this.note('release-untouched', record('released', true), here);
-      s.locks.set(key, record('released', true));
+      // An object of this frame (`&range` of a local `struct mmu_notifier_range range`) no caller can hold.
+      // Not what its fields point to (`vmf.page`, `pvmw.ptl`): those may be anyone's.
+      const ownObject = !traits.singleton && (this.cfg.frameObjects ?? []).includes(identity);
+      this.note(ownObject ? 'release-frame' : 'release-untouched', record('released', !ownObject), here);
+      s.locks.set(key, record('released', !ownObject));
       return;
     }
     if (cur.status === 'released') {
@@ -718,7 +721,7 @@ class Interpreter {
     if (this.events.has(id)) return;
     this.events.set(id, {
       kind, key: lock.key, name: lock.name, family: lock.family, site: at.site, siteText: at.siteText, taken,
-      previous: kind === 'release-untouched' || kind === 'release-held' ? undefined : { site: lock.site, siteText: lock.siteText },
+      previous: kind === 'release-untouched' || kind === 'release-frame' || kind === 'release-held' ? undefined : { site: lock.site, siteText: lock.siteText },
     });
   }
 

@@ -315,6 +315,9 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
         + `take it only if (${ev.taken} != ${ev.name})`, prev), rule: PTL_PML_ALIAS });
     } else if (ev.kind === 'release-untouched') {
       untouchedAt.set(at, ev);
+    } else if (ev.kind === 'release-frame') {
+      const root = /^[A-Za-z_]\w*/.exec(ev.name)?.[0] ?? ev.name;
+      out.push(make(ev.site, `${label} is released here, but nothing on this path took it, and no caller can hold it: '${root}' is a local of this function`, []));
     } else {
       heldAt.set(at, ev);
     }
