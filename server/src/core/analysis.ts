@@ -250,16 +250,19 @@ export class FileAnalyzer {
      * contexts of its calls to summarised functions go to `callContexts`.
      */
     const localFunctions = new Set(byName.keys());
+    // Members of recursive cycles not analysed yet in this run (see the fixpoint after the first pass).
+    const pendingFunctions = new Set<string>();
     const interpretSite = (site: FunctionSite, cfg: FunctionCfg, callContexts: Map<string, Set<string>>, entryFacts?: Map<string, Value>,
       heldAtCalls?: Map<string, Set<string>>, callersHold: LockRecord[] = []) =>
       interpret(cfg, {
         summaries, summaryAt, onSummaryCall: noteCallContext(callContexts),
-        onHeldAtCall: heldAtCalls && noteHeldAtCall(heldAtCalls), localFunctions,
+        onHeldAtCall: heldAtCalls && noteHeldAtCall(heldAtCalls), localFunctions, pendingFunctions,
         entryLocks: [...entryLocks(site, cfg), ...callersHold], entryFacts, maxStates: this.options.maxStatesPerFunction, deadline, protocol,
       });
 
     // Callees first, so each function is checked with the summaries of the functions it calls.
     const order: FunctionSite[] = [];
+    const inCycle = new Set<FunctionSite>();
     const state = new Map<FunctionSite, 'visiting' | 'done'>();
     // Depth-first post-order with an explicit stack: a generated 8,000-deep call chain must not exhaust ours.
     const calleesOf = (site: FunctionSite): FunctionSite[] => {
@@ -279,6 +282,10 @@ export class FileAnalyzer {
           if (!state.has(callee)) {
             state.set(callee, 'visiting');
             stack.push({ site: callee, next: calleesOf(callee) });
+          } else if (state.get(callee) === 'visiting') {
+            // A recursive cycle: the functions on the stack from the callee up are analysed before some callee
+            // of theirs has a summary, and again once it has (below).
+            for (let i = stack.findIndex((f) => f.site === callee); i < stack.length; i++) inCycle.add(stack[i].site);
           }
           continue;
         }
@@ -356,7 +363,7 @@ export class FileAnalyzer {
         return [summary, ...known.map((k) => summaryAt(c, new Map(JSON.parse(k) as [number, Value][])) ?? summary)];
       });
 
-    for (const site of order) {
+    const analyseSite = (site: FunctionSite): void => {
       const key = keys.get(site)!;
       const { row: startRow, column: startColumn } = site.node.startPosition;
       const endRow = site.node.endPosition.row;
@@ -415,6 +422,25 @@ export class FileAnalyzer {
         callSites: entry.callSites,
         cached: reused,
       });
+    };
+    for (const site of inCycle) pendingFunctions.add(site.name);
+    for (const site of order) {
+      analyseSite(site);
+      pendingFunctions.delete(site.name);
+    }
+    // Recursive cycles to a fixpoint: a function analysed before a callee of its cycle had a summary
+    // (mm/hugetlb.c hugepage_subpool_put_pages() -> unlock_or_release_subpool() -> hugetlb_acct_memory() -> ...
+    // -> free_huge_folio() -> hugepage_subpool_put_pages()) is analysed again while its callees' summaries
+    // change, and so is every caller that used a summary that changed, a bounded number of rounds.
+    for (let round = 0; round < MAX_CYCLE_ROUNDS && inCycle.size > 0; round++) {
+      let changed = false;
+      for (const site of order) {
+        const entry = nextCache.get(keys.get(site)!);
+        if (!entry || sameSummaries(entry.calleeSummaries, calleeSummariesOf(entry.callees, entry.callContexts), moves)) continue;
+        analyseSite(site);
+        changed = true;
+      }
+      if (!changed) break;
     }
     this.generations = [{ scope, cache: nextCache }, ...this.generations].slice(0, MAX_GENERATIONS);
     this.tested = nextTested;
@@ -676,6 +702,9 @@ function cacheKey(file: string, site: FunctionSite): string {
 
 const MAX_CONTEXTS_PER_CALLEE = 4;
 /** Runs whose caches are kept: every image of a path in a series of up to 23 patches (see generations). */
+/** Rounds of re-analysis of a recursive cycle whose summaries still change. */
+const MAX_CYCLE_ROUNDS = 3;
+
 const MAX_GENERATIONS = 24;
 /** Enough for every context of a few files' worth of functions; each key holds the texts' hashes only. */
 const MAX_CONTEXT_SUMMARIES = 512;

@@ -69,6 +69,11 @@ export interface InterpretContext {
    */
   onHeldAtCall?: (callee: string, held: string[]) => void;
   localFunctions?: ReadonlySet<string>;
+  /**
+   * Functions of the file's recursive cycles not analysed yet: what they do is not known, as for a call
+   * through a pointer, rather than nothing (analysis.ts analyses the cycle again once they are).
+   */
+  pendingFunctions?: ReadonlySet<string>;
   /** Upper bound on explored (node, state) pairs; past it the result is marked incomplete. */
   maxStates?: number;
   /** performance.now() time after which the interpretation stops, incomplete. */
@@ -456,7 +461,8 @@ class Interpreter {
     }
     // A name that is a parameter or a local is a function pointer (`filler(file, folio)` in mm/filemap.c
     // do_read_cache_folio(), whose ->read_folio() unlocks the folio): a call through a pointer too.
-    const throughPointer = !/^[A-Za-z_]\w*$/.test(e.callee) || this.cfg.params.includes(e.callee) || this.cfg.locals.includes(e.callee);
+    const throughPointer = !/^[A-Za-z_]\w*$/.test(e.callee) || this.cfg.params.includes(e.callee) || this.cfg.locals.includes(e.callee) ||
+      this.ctx.pendingFunctions?.has(e.callee) === true;
     if (throughPointer) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
     const value = CALL_VALUES.get(e.callee) ?? {};
     return states.map((st) => ({ s: st, v: value }));
