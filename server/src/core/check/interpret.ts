@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { HANDED_BACK_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { HANDED_BACK_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
@@ -322,7 +322,8 @@ class Interpreter {
    */
   private storeLockInParameter(s: State, target: string, value: Expr): State {
     if (value.kind !== 'ident' || !/^[A-Za-z_]\w*->\w/.test(target) || !this.cfg.params.includes(rootOf(target))) return s;
-    let out = s;
+    // A parameter stored into another's field: the summary tells callers, whose lock on it is then stored.
+    let out = this.cfg.params.includes(value.name) && value.name !== rootOf(target) ? setFact(s, `${PARAM_STORE_FACT}${target}`, { eq: value.name }) : s;
     for (const l of s.locks.values()) {
       if (l.fromCaller || l.status !== 'held' || FAMILIES[l.family].singleton || l.key !== `${l.family}:${value.name}`) continue;
       out = setFact(out, `${STORED_FACT}${l.key}`, { eq: target });
@@ -517,6 +518,11 @@ class Interpreter {
     // What the callee gave to a call through a pointer (mm/filemap.c filemap_read_folio() calls filler()).
     const givenAway = o.givenAway.map((g) => instantiate(g, call)).filter((g): g is string => g !== undefined);
     let out = givenAway.length > 0 ? this.giveAway(givenAway, st) : st;
+    for (const [target, source] of o.stores ?? []) {
+      const to = instantiate(target, call);
+      const from = instantiate(source, call);
+      if (to !== undefined && from !== undefined && /^[A-Za-z_]\w*$/.test(from)) out = this.storeLockInParameter(out, to, { kind: 'ident', name: from, span: call.span });
+    }
     for (const [index, value] of o.outParams) {
       const target = outArgs[index];
       if (!target) continue;
@@ -1032,7 +1038,8 @@ function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | 
   for (const { arg, path, value } of o.conditions) {
     const target = conditionTarget(call, arg, path);
     if (target === undefined) continue;
-    const known = out.facts.get(target);
+    // A lock the path holds through the pointer says it is not NULL (as for a test in this function).
+    const known = out.facts.get(target) ?? (heldThrough(out, target) ? { truth: true } : undefined);
     if (known && compareValues(known, value) === false) return undefined;
     out = setFact(out, target, { ...known, ...value });
   }

@@ -87,6 +87,9 @@ export const UNKNOWN_LOCK_FACT = 'unknown-lock:';
 /** Fact key: `stored:spin:ptl` = {eq: 'fw->ptl'} — the held lock was stored where the caller can reach it. */
 export const STORED_FACT = 'stored:';
 
+/** Fact key: `param-store:args->lock` = {eq: 'lock'} — a parameter stored into another parameter's field. */
+export const PARAM_STORE_FACT = 'param-store:';
+
 /** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
 export const HANDED_BACK_FACT = 'handed-back:';
 

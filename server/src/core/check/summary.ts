@@ -10,7 +10,7 @@ import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
-import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
+import { HANDED_BACK_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
 export interface SummaryEffect {
   /**
@@ -47,6 +47,11 @@ export interface SummaryOutcome {
    * take_rmap_locks() and drop_rmap_locks() both test vma->vm_file and vma->anon_vma).
    */
   conditions: SummaryCondition[];
+  /**
+   * Parameters stored into a field of another parameter, target to source (`$0->lock` ← `$1` for mm/memory.c
+   * pfnmap_args_setup(args, lock, …)): a lock the caller holds through the source is then stored there.
+   */
+  stores?: [string, string][];
 }
 
 export interface SummaryCondition {
@@ -121,10 +126,11 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       .sort();
     const conditions = parameterFacts(exit.state.facts, params, written);
     const givenAway = givenAwayObjects(exit.state.facts, params, locals);
+    const stores = parameterStores(exit.state.facts, params);
     // An object returned with its lock held is no NULL pointer, whatever the path knew of it.
     const returnsLocked = effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
     const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
-    const outcome = { returns, effects, outParams, pt, conditions, givenAway };
+    const outcome = { returns, effects, outParams, pt, conditions, givenAway, ...(stores.length > 0 ? { stores } : {}) };
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
@@ -137,7 +143,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   markLockedResultsTrue(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
-  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0) && requires.length === 0 && expects.length === 0) return undefined;
+  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0 || o.stores) && requires.length === 0 && expects.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
   const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
@@ -202,6 +208,18 @@ function calleeIdentity(lock: LockRecord, params: string[], locals: string[], re
   const index = params.indexOf(root);
   // A global such as khugepaged_mm_lock is the same lock in the caller.
   return index >= 0 ? `$${index}${identity.slice(root.length)}` : identity;
+}
+
+/** `param->f = other` facts (PARAM_STORE_FACT) in the caller's terms: [`$i->f`, `$j`]. */
+function parameterStores(facts: ReadonlyMap<string, Value>, params: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of facts) {
+    if (!k.startsWith(PARAM_STORE_FACT) || v.eq === undefined) continue;
+    const target = k.slice(PARAM_STORE_FACT.length);
+    const root = /^[A-Za-z_]\w*/.exec(target)![0];
+    out.push([`$${params.indexOf(root)}${target.slice(root.length)}`, `$${params.indexOf(v.eq)}`]);
+  }
+  return out.sort();
 }
 
 /**
