@@ -222,6 +222,17 @@ class CfgBuilder {
       this.edge(stop, this.exitNode);
       return this.continueFrom(b);
     }
+    const ternary = ternaryAssignment(e);
+    if (ternary) {
+      // `pte = (mm == &init_mm) ? pte_offset_kernel(...) : pte_alloc_map_lock(...)` (mm/memory.c
+      // apply_to_pte_range()) runs one arm: a branch on the condition, which a later test of it then repeats.
+      const b = this.branch(cur, toExpr(ternary.condition), spanOf(ternary.condition));
+      const thenStart = this.continueFrom(b);
+      this.eval(thenStart, ternary.assign(ternary.consequence));
+      const elseStart = this.continueFrom(b);
+      this.eval(elseStart, ternary.assign(ternary.alternative));
+      return this.join(thenStart, elseStart);
+    }
     this.eval(cur, expr);
     if (expr.kind === 'call' && expr.callee.startsWith('guard(')) this.scopes.at(-1)?.guards.push(expr);
     if (expr.kind === 'call' && NORETURN_FUNCTIONS.has(expr.callee)) {
@@ -488,6 +499,33 @@ function declaredWithoutValue(decl: Node): string[] {
     while (cur?.type === 'pointer_declarator') cur = cur.childForFieldName('declarator');
     return cur?.type === 'identifier' ? [cur.text] : [];
   });
+}
+
+/**
+ * `a = b = (c ? x : y)` whose arms call something: the condition, the arms, and the assignment chain built
+ * around an arm. Arms without calls stay one expression: only a call's effects need the branch.
+ */
+function ternaryAssignment(node: Node): { condition: Node; consequence: Node; alternative: Node; assign: (arm: Node) => Expr } | undefined {
+  const unparen = (n: Node | null): Node | null => {
+    while (n?.type === 'parenthesized_expression' && n.namedChildren.filter(isNode).length === 1) n = n.namedChildren.find(isNode) ?? null;
+    return n;
+  };
+  const targets: Node[] = [];
+  let cur = unparen(node);
+  while (cur?.type === 'assignment_expression' && cur.childForFieldName('operator')?.text === '=') {
+    targets.push(cur.childForFieldName('left')!);
+    cur = unparen(cur.childForFieldName('right'));
+  }
+  if (targets.length === 0 || cur?.type !== 'conditional_expression') return undefined;
+  const condition = cur.childForFieldName('condition');
+  const consequence = cur.childForFieldName('consequence');
+  const alternative = cur.childForFieldName('alternative');
+  if (!condition || !consequence || !alternative) return undefined;
+  if (consequence.descendantsOfType('call_expression').length === 0 && alternative.descendantsOfType('call_expression').length === 0) return undefined;
+  const assign = (arm: Node): Expr => targets.reduceRight<Expr>((value, target) => ({
+    kind: 'assign', op: '=', target: toExpr(target), value, span: spanOf(node), text: normalizeText(`${target.text} = ${arm.text}`),
+  }), toExpr(arm));
+  return { condition, consequence, alternative, assign };
 }
 
 function isStatementNode(n: Node): boolean {
