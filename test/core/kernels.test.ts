@@ -57,6 +57,18 @@ describe('kernel facts from the kernel version', () => {
     assert.match(unknown.message, /if this kernel has PTE maps in an RCU read section/);
   });
 
+  it('takes pte_offset_map_lock() to fail only from 6.5: before it, a path that does not test it is no failure', async () => {
+    // 6.1 mm/memory.c apply_to_pte_range(): one branch tests the result of pte_alloc_map_lock(), the other
+    // maps with pte_offset_map_lock() and goes on without a test; both unlock at the end.
+    const text = 'int f(struct mm_struct *mm, pmd_t *pmd, unsigned long a, bool create)\n{\n\tspinlock_t *ptl;\n\tpte_t *pte;\n\n' +
+      '\tif (create) {\n\t\tpte = pte_alloc_map_lock(mm, pmd, a, &ptl);\n\t\tif (!pte)\n\t\t\treturn -ENOMEM;\n\t} else {\n' +
+      '\t\tpte = pte_offset_map_lock(mm, pmd, a, &ptl);\n\t}\n\ttouch(pte);\n\tpte_unmap_unlock(pte, ptl);\n\treturn 0;\n}\n';
+    const pairs = async (v?: string) => (await Checker.create({ kernelVersion: v })).check({ file: 'x.c', text }).findings
+      .filter((f) => f.rule === 'LOCK-PAIR').map((f) => f.line);
+    assert.deepEqual(await pairs('6.1'), []);
+    assert.deepEqual(await pairs('6.12'), [14], 'from 6.5 the untested map may have failed, and the unlock is unpaired there');
+  });
+
   it('takes the per-VMA lock series\' first name, vma_write_lock(), for vma_start_write()', async () => {
     const text = noVmaLock().replace('\tanon_vma_lock_write', '\tvma_write_lock(vma);\n\tanon_vma_lock_write');
     assert.deepEqual(await clearFindings(text, '6.12'), []);

@@ -420,7 +420,8 @@ class Interpreter {
         // An unobserved result cannot fail as far as this code is concerned (6.1's pte_offset_map_lock()
         // never returned NULL, and its callers do not test it); nor can mapping a table this path has
         // already mapped under the same mmap_lock: take the first, successful, outcome.
-        let chosen = observed && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
+        const cannotFail = row.failsOnlyWith !== undefined && this.ctx.protocol?.kernel[row.failsOnlyWith] === 'no';
+        let chosen = observed && !cannotFail && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
         // A trylock of a lock this path already holds fails: that is how `WARN_ON(z3fold_page_trylock(zhdr))`
         // in mm/z3fold.c checks that the caller holds it.
         const feasible = chosen.filter((o) => !o.effects.some((eff) => this.takesHeldLock(eff, e, base, resultTarget)));

@@ -6,6 +6,8 @@
 // the mmap_lock of the mm being collapsed or the RCU section), and, for trylocks and map-and-lock calls, how
 // the effect depends on the returned value.
 
+import type { KernelFeatureName } from './kernels';
+
 export type LockFamily =
   | 'mmap' | 'vma' | 'vma_read' | 'anon_vma' | 'i_mmap' | 'spin' | 'rwlock' | 'mutex' | 'rwsem'
   | 'folio' | 'rcu' | 'pte_map' | 'mmu_notifier' | 'xas' | 'irq';
@@ -106,6 +108,8 @@ export interface ApiRow {
   neverWaits?: boolean;
   /** The row is for calls with this many arguments: a kernel that changed the function's signature has one per form. */
   arity?: number;
+  /** Its failing outcomes exist only in kernels with this feature (kernels.ts): before it, the call cannot fail. */
+  failsOnlyWith?: KernelFeatureName;
 }
 
 const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
@@ -188,14 +192,15 @@ export const LOCK_API: ApiRow[] = [
   lock('pmd_lock', acq('spin', 'result', undefined, 'PMD lock')),
   lock('pud_lock', acq('spin', 'result', undefined, 'PUD lock')),
   lockedOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
-  mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  // Before Linux 6.5 ("mm/pgtable: allow pte_offset_map[_lock]() to fail") these never returned NULL.
+  { ...mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')), failsOnlyWith: 'pteMapRcu' },
   mapOrNull('__pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
   // include/linux/mm.h: `(pte_alloc(mm, pmd) ? NULL : pte_offset_map_lock(mm, pmd, address, ptlp))`.
   mapOrNull('pte_alloc_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
   // include/linux/hugetlb.h: `ptl = huge_pte_lockptr(h, mm, pte); spin_lock(ptl); return ptl;`.
   lock('huge_pte_lock', acq('spin', 'result', undefined, 'PMD lock')),
   lock('pte_unmap_unlock', rel('pte_map', 'family'), rel('spin', arg1, undefined, 'PTE lock')),
-  mapOrNull('pte_offset_map', 0, acq('pte_map', 'family')),
+  { ...mapOrNull('pte_offset_map', 0, acq('pte_map', 'family')), failsOnlyWith: 'pteMapRcu' },
   mapOrNull('__pte_offset_map', 0, acq('pte_map', 'family')),
   mapOrNull('pte_offset_map_nolock', 1, acq('pte_map', 'family')),
   mapOrNull('pte_offset_map_ro_nolock', 1, acq('pte_map', 'family')),
