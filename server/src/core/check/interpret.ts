@@ -311,10 +311,6 @@ class Interpreter {
   }
 
   /**
-   * `pte++` on a mapped PTE pointer: the old value is the expression's value (postfix), and a pointer that
-   * was non-NULL stays non-NULL, so `if (!pte++)` in __collapse_huge_page_swapin() maps the table only once.
-   */
-  /**
    * `fw->ptl = ptl` with `fw` a parameter and the lock `ptl` points to held by this function: the lock now
    * reaches the caller through its structure, and is the caller's to release by that name
    * (mm/pagewalk.c folio_walk_start() hands its page-table lock to folio_walk_end() in `fw->ptl`). The lock
@@ -331,6 +327,10 @@ class Interpreter {
     return out;
   }
 
+  /**
+   * `pte++` on a mapped PTE pointer: the old value is the expression's value (postfix), and a pointer that
+   * was non-NULL stays non-NULL, so `if (!pte++)` in __collapse_huge_page_swapin() maps the table only once.
+   */
   private update(e: Expr & { kind: 'update' }, s: State): { s: State; v: Value } {
     const target = lvalueText(e.target);
     const old = this.fact(s, target);
@@ -354,6 +354,8 @@ class Interpreter {
     let stale: string[] | undefined;
     for (const k of s.facts.keys()) {
       if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
+      // What was stored in `target` (a lock, a parameter) is no longer there once it is written again.
+      else if (k === `${PARAM_STORE_FACT}${target}` || (k.startsWith(STORED_FACT) && s.facts.get(k)?.eq === target)) (stale ??= []).push(k);
     }
     let handedOff: LockRecord[] | undefined;
     if (handOffLocks) {
