@@ -559,9 +559,11 @@ class Interpreter {
       if (eff.key === 'out-arg' && eff.op === 'acquire') s.locks.delete(`${eff.family}:${identity}`);
       if (eff.op === 'hand-off') {
         const root = s.facts.get(`${ALIAS_FACT}${rootOf(identity)}`)?.eq ?? rootOf(identity);
-        // Only a held lock goes with the object: one this path already released stays released (mm/migrate.c
-        // migrate_folio_undo_src() unlocks the caller's folio, then moves it to the return list).
-        for (const [k, l] of s.locks) if (!FAMILIES[l.family].singleton && l.status === 'held' && rootOf(k.slice(l.family.length + 1)) === root) s.locks.delete(k);
+        // Only a held lock of the row's family goes with the object: one this path already released stays
+        // released (mm/migrate.c migrate_folio_undo_src() unlocks the caller's folio, then moves it to the
+        // return list), and a spinlock inside the object stays the path's to drop (mm/kmemleak.c
+        // kmemleak_scan() puts an object on the gray list under its own object->lock, then unlocks it).
+        for (const [k, l] of s.locks) if (l.family === eff.family && l.status === 'held' && rootOf(k.slice(l.family.length + 1)) === root) s.locks.delete(k);
         continue;
       }
       this.lockOp(s, eff.op, eff.family, identity, eff.mode, call, eff.role, eff.marker,
