@@ -701,10 +701,9 @@ function cacheKey(file: string, site: FunctionSite): string {
 }
 
 const MAX_CONTEXTS_PER_CALLEE = 4;
-/** Runs whose caches are kept: every image of a path in a series of up to 23 patches (see generations). */
 /** Rounds of re-analysis of a recursive cycle whose summaries still change. */
 const MAX_CYCLE_ROUNDS = 3;
-
+/** Runs whose caches are kept: every image of a path in a series of up to 23 patches (see generations). */
 const MAX_GENERATIONS = 24;
 /** Enough for every context of a few files' worth of functions; each key holds the texts' hashes only. */
 const MAX_CONTEXT_SUMMARIES = 512;

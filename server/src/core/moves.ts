@@ -5,6 +5,7 @@
 // comment edited. Both keep every token and every line break of the function, so the parse, the CFG and the
 // interpretation are the same up to columns; the positions in the cached results are carried over here instead
 // of interpreting the function again (early cutoff, as incremental build systems do it).
+import { sameSpan } from './cfg/expr';
 import type { Span } from './cfg/types';
 import type { CallSiteRecord } from './check/protocolTracker';
 import type { FunctionSummary } from './check/summary';
@@ -164,15 +165,13 @@ export function moveSummary(summary: FunctionSummary | undefined, moves: Documen
   const requires = summary.requires.map((r) => {
     const via = moves.message(r.via);
     const site = moveSpan(r.origin.site, (p, edge) => moves.position(p, edge));
-    const same = via === r.via && site.startRow === r.origin.site.startRow && site.startColumn === r.origin.site.startColumn &&
-      site.endRow === r.origin.site.endRow && site.endColumn === r.origin.site.endColumn;
+    const same = via === r.via && sameSpan(site, r.origin.site);
     moved ||= !same;
     return same ? r : { ...r, via, origin: { ...r.origin, site } };
   });
   const expects = summary.expects.map((c) => {
     const site = moveSpan(c.origin.site, (p, edge) => moves.position(p, edge));
-    const same = site.startRow === c.origin.site.startRow && site.startColumn === c.origin.site.startColumn &&
-      site.endRow === c.origin.site.endRow && site.endColumn === c.origin.site.endColumn;
+    const same = sameSpan(site, c.origin.site);
     moved ||= !same;
     return same ? c : { ...c, origin: { ...c.origin, site } };
   });

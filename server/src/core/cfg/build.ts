@@ -58,11 +58,12 @@ class CfgBuilder {
       this.edge(ret, this.exitNode);
     }
     this.resolveGotos();
-    const locals = body ? [
-      ...body.descendantsOfType('declaration').flatMap((d) => declaredNames(d)),
-      ...body.descendantsOfType('call_expression').flatMap((c) => macroDeclaredName(c)),
-    ] : [];
-    const frameObjects = body ? body.descendantsOfType('declaration').flatMap((d) => (d ? declaredObjects(d) : [])) : [];
+    const declarations = body ? body.descendantsOfType('declaration').filter((d): d is Node => d !== null) : [];
+    const locals = [
+      ...declarations.flatMap((d) => declaredNames(d)),
+      ...(body ? body.descendantsOfType('call_expression').flatMap((c) => macroDeclaredName(c)) : []),
+    ];
+    const frameObjects = declarations.flatMap((d) => declaredObjects(d));
     return { name: this.name, params: this.params, locals: [...new Set(locals)], frameObjects: [...new Set(frameObjects)], nodes: this.nodes, entry, exit: this.exitNode };
   }
 
@@ -479,9 +480,14 @@ function declaredNames(decl: Node | null): string[] {
     .map((n) => n.text);
 }
 
+/** A `static` or `extern` declaration inside a body: zeroed or defined elsewhere, not of this frame. */
+function staticOrExtern(decl: Node): boolean {
+  return decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /^(static|extern)$/.test(c.text));
+}
+
 /** The locals a declaration makes objects of this frame: not pointers or arrays, not `static`/`extern`. */
 function declaredObjects(decl: Node): string[] {
-  if (decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /^(static|extern)$/.test(c.text))) return [];
+  if (staticOrExtern(decl)) return [];
   return decl.childrenForFieldName('declarator').flatMap((d) => {
     const plain = d?.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
     return plain?.type === 'identifier' ? [plain.text] : [];
@@ -493,7 +499,7 @@ function declaredObjects(decl: Node): string[] {
  * one), not `static`/`extern` ones (zeroed, or defined elsewhere).
  */
 function declaredWithoutValue(decl: Node): string[] {
-  if (decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && /^(static|extern)$/.test(c.text))) return [];
+  if (staticOrExtern(decl)) return [];
   return decl.childrenForFieldName('declarator').flatMap((d) => {
     let cur: Node | null = d;
     while (cur?.type === 'pointer_declarator') cur = cur.childForFieldName('declarator');

@@ -17,6 +17,11 @@ export function spanOf(node: Node): Span {
   };
 }
 
+/** The same place in the source, to the column at both ends. */
+export function sameSpan(a: Span, b: Span): boolean {
+  return a.startRow === b.startRow && a.startColumn === b.startColumn && a.endRow === b.endRow && a.endColumn === b.endColumn;
+}
+
 /** Source text without whitespace or comments, so `vma->anon_vma` and `vma -> anon_vma` are the same lock. */
 export function normalizeText(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '');

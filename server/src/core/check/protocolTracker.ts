@@ -4,6 +4,7 @@
 // decide itself. It also keeps, per call site, the lock set and page-table state before and after the call,
 // for hovers and the code lens.
 import type { Expr, Span } from '../cfg/types';
+import { sameSpan } from '../cfg/expr';
 import { FAMILIES, type ApiRow, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, lockRank } from '../model/lockOrder';
@@ -60,14 +61,14 @@ const TABLE_PMD_VALUES = new Set(['pmdp_collapse_flush', 'pmdp_get_lockless', 'p
 /** Calls that read a PMD slot: after the slot was cleared, what they read is no table. */
 const PMD_READS = new Set(['pmdp_get', 'pmdp_get_lockless']);
 
-/** A PMD value of this path that holds a table (`pmdval:` facts): what a later pmd_clear() leaves to restore. */
+/** Fact key: `pmdval:_pmd` = {eq: 'table'} — the local holds a PMD value that points to a PTE table. */
+const PMD_VALUE_FACT = 'pmdval:';
+
+/** A PMD value of this path that holds a table (PMD_VALUE_FACT): what a later pmd_clear() leaves to restore. */
 function savedTableValue(s: State): string | undefined {
-  for (const [k, v] of s.facts) if (k.startsWith('pmdval:') && v.eq === 'table') return k.slice('pmdval:'.length);
+  for (const [k, v] of s.facts) if (k.startsWith(PMD_VALUE_FACT) && v.eq === 'table') return k.slice(PMD_VALUE_FACT.length);
   return undefined;
 }
-
-const sameSpan = (a: Span, b: Span): boolean =>
-  a.startRow === b.startRow && a.startColumn === b.startColumn && a.endRow === b.endRow && a.endColumn === b.endColumn;
 
 /** The exit returns the value of the table it hid: its caller restores it. */
 export function returnsHiddenTable(s: State, returned: Expr | undefined): boolean {
@@ -229,7 +230,7 @@ export class ProtocolTracker {
   onAssign(target: string, value: Expr, s: State): State {
     s = this.keepHiddenTable(target, value, s);
     const isTable = value.kind === 'call' && TABLE_PMD_VALUES.has(value.callee);
-    const key = `pmdval:${target}`;
+    const key = `${PMD_VALUE_FACT}${target}`;
     if (!isTable && !s.facts.has(key)) return s;
     const out = withOwnFacts(s);
     if (isTable) out.facts.set(key, { eq: 'table' });
@@ -283,7 +284,7 @@ export class ProtocolTracker {
 
   private populateTable(call: CallExpr, s: State): void {
     const value = call.args[3];
-    if (!value || value.kind !== 'ident' || s.facts.get(`pmdval:${value.name}`)?.eq !== 'table') return;
+    if (!value || value.kind !== 'ident' || s.facts.get(`${PMD_VALUE_FACT}${value.name}`)?.eq !== 'table') return;
     this.report(call, { rule: 'POPULATE-NOT-SET-PMD-AT',
       message: `installs '${value.name}', a PMD value that points to a PTE table, with set_pmd_at(): use pmd_populate(mm, pmd, pmd_pgtable(${value.name})) to re-attach a table`, related: [] });
   }
