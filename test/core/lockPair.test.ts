@@ -60,6 +60,17 @@ describe('LOCK-PAIR on fixtures (expected findings marked in the source)', () =>
     assert.ok(result.findings.some((f) => f.function === 'still_checked'));
   });
 
+  it("keeps a finding only entries no caller makes reach, as information that names the callers' entries", () => {
+    const text = [
+      'static void scan(struct mm_struct *mm, bool *locked)', '{', '\tif (*locked)', '\t\treturn;', '\tmmap_read_lock(mm);',
+      '\tif (work())', '\t\treturn;', '\tmmap_read_unlock(mm);', '}', '',
+      'void top(struct mm_struct *mm)', '{', '\tbool locked = true;', '', '\tscan(mm, &locked);', '\tif (locked)', '\t\twork();', '}', '',
+    ].join('\n');
+    const found = checker.check({ file: 'contexts.c', text }).findings;
+    assert.deepEqual(found.map((f) => [f.line, f.rule, f.severity]), [[5, 'LOCK-PAIR', 'info']]);
+    assert.match(found[0].message, /only on entries no call in this file makes: every call of scan\(\) enters it with \*locked == true\)$/);
+  });
+
   it('reports columns and lines 1-based with an exclusive end column', () => {
     const text = 'void f(spinlock_t *l)\n{\n\tspin_lock(l);\n}\n';
     const [f] = checker.check({ file: 'x.c', text }).findings;

@@ -454,7 +454,8 @@ export class FileAnalyzer {
    * A static function is only ever entered the way its callers in this file enter it. When every call
    * passes known values behind its pointer arguments (`bool mmap_locked = true; scan(..., &mmap_locked)`),
    * its findings are those of the analyses under those entry values: a path that only an impossible entry
-   * value (`*mmap_locked == false` with the caller's mmap_lock held) allows is not reported.
+   * value (`*mmap_locked == false` with the caller's mmap_lock held) allows is information that says so, not
+   * an error or a warning: caller values add findings, they never hide one.
    */
   private checkInCallerContexts(run: {
     file: string; scope: string; sites: FunctionSite[]; entries: CacheEntry[]; reports: Map<FunctionSite, FunctionReport>;
@@ -495,7 +496,14 @@ export class FileAnalyzer {
         }
       }
       if (!complete) continue; // keep the context-free findings
-      report.findings = [...findings.values()];
+      // The entry values only decide what is an error here: a finding only other entry values reach stays,
+      // as information that names the entries no call in this file makes (a later patch may add one).
+      const reached = new Set([...findings.values()].map((f) => `${f.line}:${f.rule}`));
+      const entries = [...known].map((c) => entryText(site, JSON.parse(c) as [number, Value][])).join(' or ');
+      const otherEntries = report.findings.filter((f) => f.severity !== 'info' && !reached.has(`${f.line}:${f.rule}`)).map((f): Finding => ({
+        ...f, severity: 'info', message: `${f.message} (only on entries no call in this file makes: every call of ${site.name}() enters it with ${entries})`,
+      }));
+      report.findings = [...findings.values(), ...otherEntries];
       const callees = calledFunctions(cfg);
       remember(this.contextFindings, key, { findings: report.findings, callees, callContexts, calleeSummaries: calleeSummariesOf(callees, callContexts) });
     }
@@ -733,6 +741,18 @@ function replacer(_key: string, value: unknown): unknown {
  * A call context as entry facts of the callee: index i ≥ 0 is the value behind pointer parameter i
  * (`*mmap_locked`), index -1-i the value of parameter i itself (a named constant such as HPAGE_PMD_ORDER).
  */
+/** The entry values of one call context, as a reader writes them: `*mmap_locked == true`. */
+function entryText(site: FunctionSite, args: [number, Value][]): string {
+  const one = (i: number, v: Value): string => {
+    const name = i >= 0 ? `*${site.params[i] ?? `argument ${i}`}` : site.params[-1 - i] ?? `argument ${-1 - i}`;
+    if (v.truth !== undefined && (v.eq === undefined || v.eq === '0' || v.eq === '1')) return `${name} == ${v.truth}`;
+    if (v.eq !== undefined) return `${name} == ${v.eq}`;
+    if (v.ne?.length) return `${name} != ${v.ne.join(' and != ')}`;
+    return `${name} set`;
+  };
+  return args.length === 0 ? 'the same values' : args.map(([i, v]) => one(i, v)).join(', ');
+}
+
 function contextFacts(site: FunctionSite, args: ReadonlyMap<number, Value>): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const [i, v] of args) {
