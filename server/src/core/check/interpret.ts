@@ -428,8 +428,11 @@ class Interpreter {
         // in mm/z3fold.c checks that the caller holds it.
         const feasible = chosen.filter((o) => !o.effects.some((eff) => this.takesHeldLock(eff, e, base, resultTarget)));
         if (feasible.length > 0) chosen = feasible;
-        return chosen.map((o, i) => {
-          let after = this.applyEffects(o.effects, e, cloneState(base), resultTarget);
+        return chosen.flatMap((o, i) => {
+          // An outcome for one value of an argument: taken where the path allows that value, which it then knows.
+          const at = o.when ? assumeArgument(e.args[o.when.arg], o.when.truth, base) : base;
+          if (!at) return [];
+          let after = this.applyEffects(o.effects, e, cloneState(at), resultTarget);
           if (table && i === 0) after = setFact(after, table, { truth: true });
           return { s: after, v: valueForReturnSpec(o.returns) };
         });
@@ -998,6 +1001,15 @@ function dropFacts(s: State, which: (key: string) => boolean): State {
     facts.delete(k);
   }
   return facts ? { ...s, facts } : s;
+}
+
+/** The state on which `arg` is `truth`: undefined where the path knows otherwise, unchanged where nothing can be known. */
+function assumeArgument(arg: Expr | undefined, truth: boolean, s: State): State | undefined {
+  if (!arg) return s;
+  const known = literalValue(arg) ?? (arg.kind === 'ident' ? s.facts.get(arg.name) : undefined);
+  const value = known?.truth ?? (known?.eq === '0' || known?.eq === 'false' ? false : known?.eq !== undefined ? true : undefined);
+  if (value !== undefined) return value === truth ? s : undefined;
+  return arg.kind === 'ident' ? setFact(s, arg.name, truth ? { truth: true } : { truth: false, eq: '0' }) : s;
 }
 
 function setFact(s: State, key: string, v: Value): State {

@@ -90,6 +90,8 @@ export type ReturnSpec = 'zero' | 'nonzero' | 'negative' | 'valid-pointer' | 'er
 export interface Outcome {
   returns: ReturnSpec;
   effects: LockEffect[];
+  /** The outcome happens only when this argument is true (or false): `unlock` of do_vmi_munmap(). */
+  when?: { arg: number; truth: boolean };
 }
 
 export interface ApiRow {
@@ -147,6 +149,13 @@ const spinVariants = (lockFn: string, unlockFn: string): ApiRow[] => [
   lock(unlockFn, rel('spin', arg0)),
 ];
 
+/** Success (0) releases the mmap_lock when argument `arg` is true; failure leaves it held. */
+const unlockedOnSuccessIf = (arg: number): Outcome[] => [
+  { returns: 'zero', when: { arg, truth: true }, effects: [rel('mmap', 'family')] },
+  { returns: 'zero', when: { arg, truth: false }, effects: [] },
+  { returns: 'nonzero', effects: [] },
+];
+
 export const LOCK_API: ApiRow[] = [
   // mmap_lock (include/linux/mmap_lock.h)
   lock('mmap_read_lock', acq('mmap', 'family', 'read')),
@@ -161,6 +170,12 @@ export const LOCK_API: ApiRow[] = [
   lock('mmap_write_unlock', rel('mmap', 'family', 'write'), { op: 'release-all', family: 'vma', key: 'family' }),
   lock('mmap_write_downgrade', { op: 'downgrade', family: 'mmap', key: 'family', mode: 'write' },
     { op: 'release-all', family: 'vma', key: 'family' }),
+
+  // mm/vma.c do_vmi_munmap(), do_vmi_align_munmap() (6.10 and later): "0 on success and drops the lock if so
+  // directed [by @unlock], error and leaves the lock held otherwise" (vms_complete_munmap_vmas() downgrades,
+  // then read-unlocks). Their callers in mm/mmap.c and mm/mremap.c (brk, mremap) rely on it.
+  { name: 'do_vmi_munmap', arity: 6, outcomes: unlockedOnSuccessIf(5) },
+  { name: 'do_vmi_align_munmap', arity: 7, outcomes: unlockedOnSuccessIf(6) },
 
   // Per-VMA locks
   lock('vma_start_write', acq('vma', arg0, 'write')),
