@@ -55,7 +55,8 @@ describe('LOCK-PAIR on fixtures (expected findings marked in the source)', () =>
     const result = checker.check({ file: path, text });
     const names = result.functions.map((f) => f.name);
     assert.ok(!names.includes('broken'), 'the unparsable function is not analysed');
-    assert.deepEqual(names, ['entry_macro', 'still_checked', 'ptl_pml', 'notifier_leak', 'downgrade']);
+    assert.deepEqual(names, ['entry_macro', 'still_checked', 'ptl_pml', 'notifier_leak', 'downgrade', 'sys_shrink']);
+    assert.deepEqual(result.functions.find((f) => f.name === 'sys_shrink')!.startLine, 70, 'the syscall is its body');
     assert.ok(result.functions.find((f) => f.name === 'entry_macro')!.parseProblems > 0, 'mm_slot_entry(…, struct …, …) gives an ERROR node');
     assert.ok(result.findings.some((f) => f.function === 'still_checked'));
   });

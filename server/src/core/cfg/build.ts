@@ -46,7 +46,8 @@ class CfgBuilder {
   build(fn: Node): FunctionCfg {
     const entry = this.node('entry');
     this.exitNode = this.node('exit');
-    const body = fn.childForFieldName('body');
+    // A function's body, or the block that is one (a SYSCALL_DEFINE body, parse/functions.ts).
+    const body = fn.type === 'compound_statement' ? fn : fn.childForFieldName('body');
     const start = this.node('block');
     this.edge(entry, start);
     const end = body ? this.statement(body, start) : start;

@@ -146,6 +146,9 @@ export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsM
           // A function re-parsed on its own since the file was (overlays.ts) stands for the file tree's version.
           const definition = overlays?.get(cursor.startIndex) ?? cursor.currentNode;
           out.push(...(memo ? memo.functionsIn(definition, parser) : functionsIn(definition, parser)));
+        } else if (type === 'expression_statement') {
+          const site = syscallDefinition(cursor.currentNode);
+          if (site) out.push(site);
         } else if (CONTAINERS.has(type) && cursor.gotoFirstChild()) {
           depth++;
           continue;
@@ -161,6 +164,32 @@ export function findFunctions(tree: Tree, parser: CParser, memo?: FunctionFactsM
     cursor.delete();
     memo?.endRun();
   }
+}
+
+/**
+ * `SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len) { ... }` (include/linux/syscalls.h): tree-sitter
+ * reads the macro as a call statement and its body as a block standing at the top level. The block is the
+ * function `sys_munmap`, entered from user space (a root, holding nothing), its parameters every second
+ * macro argument after the name.
+ */
+function syscallDefinition(statement: Node): FunctionSite | null {
+  const call = statement.firstNamedChild;
+  const macro = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  const kind = macro && /^(COMPAT_)?SYSCALL_DEFINE\d$/.exec(macro);
+  const body = statement.nextNamedSibling;
+  if (!kind || body?.type !== 'compound_statement') return null;
+  const args = (call!.childForFieldName('arguments')?.text ?? '').replace(/^\(|\)$/g, '').split(',').map((a) => a.trim());
+  if (!/^\w+$/.test(args[0] ?? '')) return null;
+  const tooDeep = deeperThan(body, MAX_SYNTAX_DEPTH);
+  return {
+    name: `${kind[1] ? 'compat_' : ''}sys_${args[0]}`,
+    isStatic: false,
+    params: args.filter((a, i) => i > 0 && i % 2 === 0 && /^\w+$/.test(a)),
+    node: body,
+    contract: { mustHold: [], acquires: [], releases: [], condAcquires: [], returns: 'int' },
+    parseProblems: tooDeep ? 0 : problemNodes(body).length,
+    tooDeep,
+  };
 }
 
 function describeFunction(fn: Node): FunctionSite | null {
