@@ -131,6 +131,8 @@ function moveSpan(s: Span, move: (p: Position, edge: 'start' | 'end') => Positio
 }
 
 /** A function's findings, after it moved as `own` says and the document's other functions as `moves` says. */
+const sameRange = (a: SourceRange, b: SourceRange) => a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+
 export function moveFindings(findings: Finding[], own: FunctionMove, moves: DocumentMoves): Finding[] {
   return findings.map((f) => {
     // Every text that quotes a line moves with it: the message, the related notes' messages and the fixes'
@@ -143,10 +145,15 @@ export function moveFindings(findings: Finding[], own: FunctionMove, moves: Docu
     });
     const titles = f.fixes?.map((x) => moves.message(x.title));
     const sameTexts = message === f.message && (titles ?? []).every((t, i) => t === f.fixes![i].title);
-    if (own.identity && sameTexts && related.every((r, i) => r.line === f.related[i].line && r.column === f.related[i].column && r.message === f.related[i].message)) return f;
+    // A finding the function's analysis puts in a callee (its odd outcome, lockPair.ts) moves with the callee.
+    const inside = f.line - 1 >= own.oldStartRow && f.line - 1 <= own.oldEndRow;
+    const position: FunctionMove['position'] = inside ? own.position : (p, edge) => moves.position(p, edge);
+    const range = moveRange(f, position);
+    const samePlace = inside ? own.identity : sameRange(range, f);
+    if (samePlace && sameTexts && related.every((r, i) => sameRange(r, f.related[i]) && r.message === f.related[i].message)) return f;
     return {
-      ...moveRange(f, own.position), message, related,
-      ...(f.fixes ? { fixes: f.fixes.map((x, i) => ({ ...x, title: titles![i], before: moveRange(x.before, own.position) })) } : {}),
+      ...range, message, related,
+      ...(f.fixes ? { fixes: f.fixes.map((x, i) => ({ ...x, title: titles![i], before: moveRange(x.before, position) })) } : {}),
     };
   });
 }
@@ -175,5 +182,12 @@ export function moveSummary(summary: FunctionSummary | undefined, moves: Documen
     moved ||= !same;
     return same ? c : { ...c, origin: { ...c.origin, site } };
   });
-  return moved ? { ...summary, requires, expects } : summary;
+  const outcomes = summary.outcomes.map((o) => {
+    if (!o.exit) return o;
+    const site = moveSpan(o.exit.site, (p, edge) => moves.position(p, edge));
+    const same = sameSpan(site, o.exit.site);
+    moved ||= !same;
+    return same ? o : { ...o, exit: { ...o.exit, site } };
+  });
+  return moved ? { ...summary, requires, expects, outcomes } : summary;
 }

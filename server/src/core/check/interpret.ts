@@ -6,7 +6,7 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { HANDED_BACK_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryOutcome } from './summary';
+import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
@@ -463,7 +463,7 @@ class Interpreter {
           return assumed ? [{ o, st: assumed }] : [];
         });
         const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
-        return taken.map(({ o, st: at }) => ({ s: this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), v: o.returns }));
+        return taken.map(({ o, st: at }) => ({ s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), at, o, contextual.outcomes, e, resultTarget), v: o.returns }));
       });
     }
     // A name that is a parameter or a local is a function pointer (`filler(file, folio)` in mm/filemap.c
@@ -534,6 +534,35 @@ class Interpreter {
       if (!target) continue;
       out = this.forget(out, target, false);
       if (this.tracked.vars.has(target)) out = setFact(out, target, value);
+    }
+    return out;
+  }
+
+  /**
+   * The locks the path held before the call and still holds after outcome `o`, which other outcomes of the
+   * callee release: marked with where `o` leaves the callee, so that a caller that handles `o` like those
+   * others (mm/khugepaged.c __collapse_huge_page_swapin() "if not SCAN_SUCCEED, mmap_lock has been
+   * released") reports the odd outcome in the callee.
+   */
+  private keptByOutcome(after: State, before: State, o: SummaryOutcome, all: SummaryOutcome[], call: CallExpr, resultTarget: string | undefined): State {
+    // Only outcomes told by a known value: where the values are unknown, the caller may tell them apart otherwise.
+    if (!o.exit || all.length < 2 || o.returns.eq === undefined) return after;
+    const released = (x: SummaryOutcome): Set<string> => new Set(x.effects.flatMap((eff) => {
+      if (eff.op !== 'release') return [];
+      const identity = instantiate(eff.identity, call, resultTarget);
+      return identity === undefined ? [] : [this.lockKey(before, eff.family, identity)];
+    }));
+    const mine = released(o);
+    let out = after;
+    for (const [key, lock] of before.locks) {
+      if (lock.status !== 'held' || mine.has(key) || after.locks.get(key)?.status !== 'held') continue;
+      // Outcomes chosen by what the caller passed (`if (root)` in mm/rmap.c unlock_anon_vma_root()) are
+      // told apart by the caller's own knowledge of it: no odd one among them.
+      const releasing = all.filter((x) => x !== o && x.returns.eq !== undefined && released(x).has(key) && !contradicts(o.conditions, x.conditions)).map((x) => x.returns);
+      if (releasing.length === 0) continue;
+      const keeping = all.filter((x) => x !== o && x.returns.eq !== undefined && !released(x).has(key)).map((x) => x.returns);
+      if (out === after) out = cloneState(after);
+      out.locks.set(key, { ...out.locks.get(key)!, keptBy: { callee: call.callee, call: call.span, exit: o.exit, returns: o.returns, releasing, keeping } });
     }
     return out;
   }
@@ -1001,6 +1030,11 @@ function dropFacts(s: State, which: (key: string) => boolean): State {
     facts.delete(k);
   }
   return facts ? { ...s, facts } : s;
+}
+
+/** Two outcomes' conditions on the same argument that cannot both hold. */
+function contradicts(a: SummaryCondition[], b: SummaryCondition[]): boolean {
+  return a.some((c) => b.some((d) => c.arg === d.arg && c.path === d.path && compareValues(c.value, d.value) === false));
 }
 
 /** The state on which `arg` is `truth`: undefined where the path knows otherwise, unchanged where nothing can be known. */

@@ -5,7 +5,8 @@ import type { Span } from '../cfg/types';
 import type { Finding, FindingFix, RelatedLocation } from '../findings';
 import { FAMILIES, RELEASE_OF, resultSays, type LockFamily } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
-import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type LockRecord, type Value } from './state';
+import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type KeptBy, type LockRecord, type Value } from './state';
+import { sameSpan } from '../cfg/expr';
 import { within } from './identity';
 import { compareValues, sameValue } from './values';
 
@@ -93,6 +94,11 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const guess = releasing.length > 0 && leaking.every((e) => e.value.eq === undefined && classify(e.value, input.contract.returns) === 'unknown') &&
       releasing.every((e) => classify(e.value, input.contract.returns) === 'failure');
     if (!guess) leaked.add(lock.key);
+    const odd = oddOutcome(leaking, lock.key, exits);
+    if (odd) {
+      out.push(inCallee(odd, make, lock, input.functionName, `leaks it (${describeExit(leaking[0])})`, guess ? 'warning' : 'error'));
+      continue;
+    }
     const paths = uniqueExits(leaking);
     const where = paths.map((e) => describeExit(e)).join('; ');
     const what = lockDescription(lock);
@@ -107,6 +113,43 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     out.push(fixes.length > 0 ? { ...finding, fixes } : finding);
   }
   return out;
+}
+
+/**
+ * The callee outcome that kept the lock on these exits (LockRecord.keptBy), when the caller tells the callee's
+ * outcomes apart (another outcome that keeps the lock, SCAN_SUCCEED, goes elsewhere) but handles this one like
+ * those that release it: some exit reaches the same place by the same last goto with the lock released by
+ * that very call. Then the odd one out is the callee's path, not the caller's handling (mm/khugepaged.c
+ * __collapse_huge_page_swapin(): "if not SCAN_SUCCEED, mmap_lock has been released"). A caller that ignores
+ * the result keeps the finding.
+ */
+function oddOutcome(kept: ExitState[], key: string, exits: ExitState[]): KeptBy | undefined {
+  const by = kept[0]?.state.locks.get(key)?.keptBy;
+  if (!by || by.keeping.length === 0) return undefined;
+  if (!kept.every((e) => { const k = e.state.locks.get(key)?.keptBy; return k?.callee === by.callee && sameValue(k.returns, by.returns); })) return undefined;
+  const lastGoto = (e: ExitState) => [...e.state.trail].reverse().find((t) => t.label.startsWith('goto'))?.span.startRow;
+  const alike = exits.some((r) => {
+    const l = r.state.locks.get(key);
+    return l?.status === 'released' && sameSpan(l.site, by.call) && kept.some((k) => k.node === r.node && lastGoto(k) === lastGoto(r));
+  });
+  return alike ? by : undefined;
+}
+
+/** A finding about the caller's lock, in the callee whose odd outcome makes it. */
+function inCallee(by: KeptBy, make: Make, lock: LockRecord, caller: string, what: string, severity: Finding['severity']): Finding {
+  const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
+  const value = valueText;
+  const others = [...new Set(by.releasing.map(value))].slice(0, 3).join(', ');
+  const finding = make(by.exit.site,
+    `${by.callee}() keeps its caller's ${label} on the path to this ${by.exit.text} (returning ${value(by.returns)}) and releases it ` +
+    `returning ${others}: ${caller}() (line ${by.call.startRow + 1}) handles both alike and ${what}`,
+    [{ ...toRange(by.call), message: `${caller}() calls ${by.callee}() here holding ${label}` }], severity);
+  return { ...finding, function: by.callee };
+}
+
+/** A returned value as a message says it. */
+function valueText(v: Value): string {
+  return v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');
 }
 
 function dedupe(related: RelatedLocation[]): RelatedLocation[] {
@@ -160,8 +203,15 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     if (!pair) continue;
     const { k: clash, r: rel } = pair;
     const lock = rel.state.locks.get(key)!;
+    const ret = valueText;
+    const odd = oddOutcome([clash], key, exits);
+    if (odd) {
+      const sure = certain(rel, clash);
+      out.push(inCallee(odd, make, lock, input.functionName,
+        `returns ${ret(clash.value)} both with it held (line ${(clash.node.span ?? lock.site).startRow + 1}) and${sure ? '' : ' perhaps'} with it released (line ${lock.site.startRow + 1})`, sure ? 'error' : 'warning'));
+      continue;
+    }
     const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
-    const ret = (v: Value) => v.eq ?? (v.ne ? `not ${v.ne.join('/')}` : 'an unknown value');
     const site = clash.node.span ?? lock.site;
     const sure = certain(rel, clash);
     const unknownBoth = ret(clash.value) === 'an unknown value' && ret(rel.value) === 'an unknown value';

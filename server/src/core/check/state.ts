@@ -25,6 +25,12 @@ export interface LockRecord {
    * a pointer before it locked or unlocked it (writeout() in mm/migrate.c relocks what ->writepage() unlocked).
    */
   ownerUnknown?: boolean;
+  /**
+   * Held still because a callee took this outcome, where its other outcomes release the lock: the callee,
+   * its call, where in it this outcome's path leaves, and the return values. Not part of the state's
+   * identity: for messages that put the finding in the callee (lockPair.ts).
+   */
+  keptBy?: KeptBy;
   /** Nesting depth relative to function entry, for counting families (RCU, PTE map, IRQ-off). */
   count: number;
   /** Asserted held by the kernel here (lockdep, mmap_assert_*, a callee's assertion): a lock the caller holds. */
@@ -33,6 +39,17 @@ export interface LockRecord {
   site: Span;
   siteText: string;
   role?: string;
+}
+
+export interface KeptBy {
+  callee: string;
+  call: Span;
+  exit: { site: Span; text: string };
+  returns: Value;
+  /** What the callee's outcomes that release the lock return. */
+  releasing: Value[];
+  /** What its other outcomes that keep it return (SCAN_SUCCEED). */
+  keeping: Value[];
 }
 
 /** What a path knows about a value: equal to a named constant, unequal to some, and/or its truthiness. */

@@ -52,6 +52,11 @@ export interface SummaryOutcome {
    * pfnmap_args_setup(args, lock, …)): a lock the caller holds through the source is then stored there.
    */
   stores?: [string, string][];
+  /**
+   * Where in the callee a path of this outcome leaves (its last goto, else its return): where a caller that
+   * cannot tell this outcome from another with other lock effects puts the finding (lockPair.ts).
+   */
+  exit?: { site: Span; text: string };
 }
 
 export interface SummaryCondition {
@@ -130,7 +135,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     // An object returned with its lock held is no NULL pointer, whatever the path knew of it.
     const returnsLocked = effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
     const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
-    const outcome = { returns, effects, outParams, pt, conditions, givenAway, ...(stores.length > 0 ? { stores } : {}) };
+    const leaving = [...exit.state.trail].reverse().find((t) => t.label.startsWith('goto'));
+    const exitSite = leaving ? { site: leaving.span, text: leaving.label } : exit.node.span ? { site: exit.node.span, text: exit.node.label ?? 'return' } : undefined;
+    const outcome = { returns, effects, outParams, pt, conditions, givenAway, ...(stores.length > 0 ? { stores } : {}), ...(exitSite ? { exit: exitSite } : {}) };
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
