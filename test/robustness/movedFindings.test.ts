@@ -32,20 +32,24 @@ describe('robustness: line numbers in the messages of moved findings', () => {
       '\tspin_unlock(ptl);', '\thelper(mm, pmd);', '}', '',
     ].join('\n');
     const doc = checker.open('moved-callee.c', text);
-    const quoted = (r: ReturnType<typeof doc.analyze>) => r.findings.find((f) => f.function === 'caller')?.message;
-    assert.match(quoted(doc.analyze()) ?? '', /pmd_clear\(\) at line 3\b/, 'the caller quotes the callee\'s line');
+    // The finding is on the callee's line, the caller's call a note that quotes it.
+    const quoted = (r: ReturnType<typeof doc.analyze>) => {
+      const f = r.findings.find((x) => x.function === 'helper');
+      return f && `line ${f.line}; ${f.related[0]?.message}`;
+    };
+    assert.match(quoted(doc.analyze()) ?? '', /^line 3; .*pmd_clear\(\) at line 3\b/, 'on the callee\'s line, the call quotes it');
     // Two lines above helper(): both functions move, by the same amount.
     doc.edit([{ start: 0, end: 0, newText: '\n\n' }]);
     let result = doc.analyze();
     assert.deepEqual(result.functions.filter((f) => !f.cached).map((f) => f.name), []);
-    assert.match(quoted(result) ?? '', /pmd_clear\(\) at line 5\b/);
+    assert.match(quoted(result) ?? '', /^line 5; .*pmd_clear\(\) at line 5\b/);
     // A line between them: the caller moves, its callee does not.
     const between = doc.getText().indexOf('void caller');
     doc.edit([{ start: between, end: between, newText: '\n' }]);
     result = doc.analyze();
     assert.deepEqual(result.functions.filter((f) => !f.cached).map((f) => f.name), []);
-    const fresh = checker.check({ file: 'moved-callee.c', text: doc.getText() }).findings.map((f) => [f.line, f.message]);
-    assert.deepEqual(result.findings.map((f) => [f.line, f.message]), fresh);
+    const fresh = checker.check({ file: 'moved-callee.c', text: doc.getText() }).findings.map((f) => [f.line, f.message, f.related]);
+    assert.deepEqual(result.findings.map((f) => [f.line, f.message, f.related]), fresh);
     doc.dispose();
   });
 });

@@ -104,7 +104,7 @@ class Interpreter {
 
   constructor(private readonly cfg: FunctionCfg, private readonly ctx: InterpretContext) {
     this.tracked = collectTracking(cfg, ctx.summaries);
-    if (ctx.protocol) this.tracker = new ProtocolTracker(ctx.protocol, cfg.params);
+    if (ctx.protocol) this.tracker = new ProtocolTracker(ctx.protocol, cfg.params, cfg.name);
   }
 
   run(): Interpretation {

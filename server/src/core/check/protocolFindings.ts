@@ -8,7 +8,7 @@ export function protocolFindings(file: string, functionName: string, violations:
   return violations.map((v) => {
     const callee = /^[\w>.-]+(?=\()/.exec(v.callText)?.[0];
     return {
-      file, ...toRange(v.site), rule: v.rule, function: functionName,
+      file, ...toRange(v.site), rule: v.rule, function: v.inFunction ?? functionName,
       // A finding that rests on an assumption about the kernel is not an error.
       severity: v.assumes ? 'warning' : RULES[v.rule]?.severity ?? 'warning',
       message: `${callee ? `${callee}(): ` : ''}${v.message}${v.assumes ? ` (${v.assumes})` : ''}`,

@@ -11,7 +11,7 @@ import { lockClassOf, lockRank } from '../model/lockOrder';
 import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '../model/protocol';
 import type { KernelFacts } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
-import { LOCAL_ONLY, checkRequirement, type Broken, type RequirementKey } from './requirements';
+import { LOCAL_ONLY, checkRequirement, reportedInCallee, type Broken, type RequirementKey } from './requirements';
 import { withOwnFacts, withOwnPt, type LockRecord, type State } from './state';
 import type { FunctionSummary } from './summary';
 import { instantiate, isGlobalLockName } from './identity';
@@ -28,6 +28,8 @@ export interface ProtocolViolation extends Broken {
   site: Span;
   /** The call the violation is about, as written. */
   callText: string;
+  /** A callee's requirement broken under this function's state: the callee it is reported in, at its line. */
+  inFunction?: string;
 }
 
 /** A requirement the function could not decide: its callers check it at their call sites. */
@@ -38,7 +40,7 @@ export interface EntryRequirement {
   /** Caller locks (keys of globals) the function had released by then: not held when the requirement applies. */
   released?: string[];
   /** The call that needs it, in the function where the requirement arose (a callee's callee, perhaps). */
-  origin: { site: Span; text: string };
+  origin: { site: Span; text: string; function?: string };
 }
 
 export interface CallSiteRecord {
@@ -82,7 +84,7 @@ export class ProtocolTracker {
   readonly callSites = new Map<string, CallSiteRecord>();
 
   /** `params`: the function's parameters, in whose terms its callers are told which of their locks it released. */
-  constructor(private readonly env: ProtocolEnv, private readonly params: readonly string[] = []) {}
+  constructor(private readonly env: ProtocolEnv, private readonly params: readonly string[] = [], private readonly functionName = '') {}
 
   /** Checks a call before its effects; returns the state (unchanged). */
   beforeCall(call: CallExpr, s: State, lockRow: ApiRow | undefined, summary: FunctionSummary | undefined): void {
@@ -98,15 +100,22 @@ export class ProtocolTracker {
       if (verdict.kind === 'unknown') {
         // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
         // would move the call's end otherwise than the note's).
-        const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text };
+        const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text, function: this.functionName };
         if (!LOCAL_ONLY.has(id)) this.requireAtEntry(verdict.passOn ?? id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, this.params, extra.released), origin);
         return;
       }
       const ok = verdict.kind === 'ok';
       for (const p of verdict.kind === 'broken' ? verdict.problems : []) {
-        // A callee's requirement: a note on the line in the callee that needs it, which a reviewer opens.
-        const needs = extra.origin ? [{ site: extra.origin.site, message: `${extra.origin.text} needs it here` }] : [];
-        this.report(call, via ? { ...p, message: `${via}: ${p.message}`, related: [...p.related, ...needs] } : p);
+        // A callee's requirement broken under this function's state: reported on the callee's line that
+        // needs it, this call as a note (the violation happens there, the state comes from here).
+        const at = extra.origin;
+        if (at?.function && reportedInCallee(id)) {
+          // The call first: a patch that added it, not the helper's unchanged line, carries the finding.
+          this.report(call, { ...p, related: [{ site: call.span, message: `${this.functionName}() calls ${via ?? call.callee} here` }, ...p.related] }, at);
+        } else {
+          const needs = at ? [{ site: at.site, message: `${at.text} needs it here` }] : [];
+          this.report(call, via ? { ...p, message: `${via}: ${p.message}`, related: [...p.related, ...needs] } : p);
+        }
       }
       if (verdict.kind === 'broken') for (const p of verdict.problems) record.checks.push({ rule: p.rule, ok });
     };
@@ -323,9 +332,11 @@ export class ProtocolTracker {
     if (!this.entry.has(id)) this.entry.set(id, { id, via, ...(released.length ? { released } : {}), origin });
   }
 
-  private report(call: CallExpr, p: Broken): void {
-    const key = `${p.rule}@${call.span.startRow}:${call.span.startColumn}`;
-    if (!this.violations.has(key)) this.violations.set(key, { ...p, site: call.span, callText: call.text });
+  private report(call: CallExpr, p: Broken, inCallee?: EntryRequirement['origin']): void {
+    const site = inCallee?.site ?? call.span;
+    const key = `${p.rule}@${site.startRow}:${site.startColumn}`;
+    if (this.violations.has(key)) return;
+    this.violations.set(key, inCallee ? { ...p, site, callText: inCallee.text, inFunction: inCallee.function } : { ...p, site, callText: call.text });
   }
 
   private site(call: CallExpr): CallSiteRecord {

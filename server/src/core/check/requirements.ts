@@ -365,6 +365,15 @@ const USE_WORDS: Record<IsolatedUse, string> = {
   'table-free': 'frees the PTE table',
 };
 
+/**
+ * Whether a callee's requirement, broken under its caller's state, is reported on the callee's line that needs
+ * it (the violation happens there: a sleep, a PTE write, a walk). Not the collapse's order of steps (the table
+ * unreachable before its use): a step missing there is the caller's, reported at its call, the callee's use a note.
+ */
+export function reportedInCallee(id: RequirementKey): boolean {
+  return !id.startsWith('unreachable:');
+}
+
 /** The requirements that are checked at the call from its arguments, never propagated. */
 export const LOCAL_ONLY: ReadonlySet<RequirementKey> = new Set(['populate-table', 'revalidated', 'vma-revalidated', 'pmd-revalidated']);
 
