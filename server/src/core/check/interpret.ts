@@ -955,11 +955,16 @@ function callerHeldKeys(s: State, call: CallExpr): string[] {
 const PT_LOCK_FACT = 'pt-lock:';
 const PT_LEVELS = ['PUD', 'PMD', 'PTE'];
 
-/** Whether the path holds a lock whose identity is this very pointer (not one reached through it). */
+/**
+ * Whether the path holds a lock whose identity is this very pointer or a field reached through it
+ * (`inode->i_rwsem` after inode_lock(inode): the pointer was followed to take it, and a write to it would
+ * have handed the lock off).
+ */
 function heldThrough(s: State, pointer: string): boolean {
   for (const l of s.locks.values()) {
     const traits = FAMILIES[l.family];
-    if (l.status === 'held' && !traits.counting && !traits.singleton && l.key === `${l.family}:${pointer}`) return true;
+    if (l.status !== 'held' || traits.counting || traits.singleton) continue;
+    if (l.key === `${l.family}:${pointer}` || l.key.startsWith(`${l.family}:${pointer}->`)) return true;
   }
   return false;
 }
