@@ -39,8 +39,11 @@ interface Baseline {
   kernels: Record<string, KernelRun>;
 }
 
-/** The kernel's mm/*.c and Makefile from Debian's package, cached under .cache/ (bench/fetch-linux-source.sh). */
-export function linuxSource(version: string, patterns: string[] = ['mm/*.c', 'Makefile']): string {
+/**
+ * The kernel's mm/*.c, Makefile and include/linux/*.h (the lock wrappers `check --kernel-tree` reads) from
+ * Debian's package, cached under .cache/ (bench/fetch-linux-source.sh).
+ */
+export function linuxSource(version: string, patterns: string[] = ['mm/*.c', 'Makefile', 'include/linux/*.h']): string {
   const dest = join(REPO_ROOT, '.cache', `linux-source-${version}`);
   const fetch = spawnSync('bash', [join(REPO_ROOT, 'bench', 'fetch-linux-source.sh'), version, dest, ...patterns],
     { stdio: ['ignore', 'inherit', 'inherit'] });

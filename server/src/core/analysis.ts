@@ -38,6 +38,12 @@ export interface AnalysisOptions {
    * version-dependent rules apply (model/kernels.ts). Unknown, they apply as warnings that say so.
    */
   kernelVersion?: string;
+  /**
+   * What calls of functions defined elsewhere do, by name: the summaries of a kernel tree's headers
+   * (Checker.summariesOf(), `--kernel-tree`), so that `inode_lock()` or `unlock_page_lruvec()` are locks
+   * without a row of their own. The lock table and the file's own functions come first.
+   */
+  externalSummaries?: ReadonlyMap<string, FunctionSummary>;
 }
 
 /**
@@ -236,7 +242,7 @@ export class FileAnalyzer {
     const moves = new DocumentMoves();
     for (const { move } of previous.values()) moves.add(move);
     const byName = new Map(sites.map((s) => [s.name, s]));
-    const summaries = new Map<string, FunctionSummary>();
+    const summaries = new Map<string, FunctionSummary>(this.options.externalSummaries ?? []);
     const reports = new Map<FunctionSite, FunctionReport>();
     const nextCache = new Map<string, CacheEntry>();
     const cfgs = new Map<FunctionSite, FunctionCfg>();

@@ -2,6 +2,7 @@
 // the language server, the tests and the benchmarks all call these functions and get plain data back.
 import { CDocument, type CheckResult } from './document';
 import type { AnalysisOptions } from './analysis';
+import type { FunctionSummary, SummaryOutcome } from './check/summary';
 import { loadCParser, type CParser } from './parse/parser';
 import { SeriesChecker } from './review/seriesCheck';
 import { threadProgramOf } from './simulation/threadOf';
@@ -10,6 +11,7 @@ import type { ThreadProgram } from './sim/program';
 export type { Finding, Severity, RelatedLocation, SourceRange } from './findings';
 export type { CheckResult, TextEdit } from './document';
 export type { FunctionReport, AnalysisOptions } from './analysis';
+export type { FunctionSummary } from './check/summary';
 export { CDocument } from './document';
 export { compareFindings } from './findings';
 export { describeLockCall, describeProtocolCall } from './model/describe';
@@ -48,6 +50,29 @@ export class Checker {
 
   static async create(options: AnalysisOptions = {}): Promise<Checker> {
     return new Checker(await loadCParser(), options);
+  }
+
+  /**
+   * What the functions the texts define (a kernel tree's include/linux/*.h) do to their callers' locks, by
+   * name, for `externalSummaries`. Only what a caller can follow: the same lock effects on every outcome
+   * (`inode_lock()`), or effects told apart by a known return value (`inode_trylock()`). A helper whose effect
+   * depends on a flag of its argument (`release_fault_lock()` tests FAULT_FLAG_VMA_LOCK), or a name defined
+   * differently per configuration (`#ifdef CONFIG_PER_VMA_LOCK`), stays an unknown call.
+   */
+  summariesOf(inputs: CheckInput[]): Map<string, FunctionSummary> {
+    const found = new Map<string, (FunctionSummary | undefined)[]>();
+    for (const input of inputs) {
+      for (const f of this.check(input).functions) found.set(f.name, [...(found.get(f.name) ?? []), f.summary]);
+    }
+    const out = new Map<string, FunctionSummary>();
+    for (const [name, variants] of found) {
+      const [first] = variants;
+      if (!first || !variants.every((v) => v !== undefined && effectsOf(v) === effectsOf(first))) continue;
+      // Its lock effects only: a requirement or an assertion would point at the header's lines from the file
+      // that calls it.
+      if (followable(first)) out.set(name, { ...first, requires: [], expects: [] });
+    }
+    return out;
   }
 
   /** One-shot check of a C text. */
@@ -99,4 +124,23 @@ export class Checker {
       return result;
     });
   }
+}
+
+/** A summary's lock effects per outcome, as a key: two definitions of a name agree when their keys do. */
+function effectsOf(summary: FunctionSummary): string {
+  return JSON.stringify(summary.outcomes.map((o) => [o.returns, outcomeEffects(o)]));
+}
+
+function outcomeEffects(o: SummaryOutcome): string {
+  return JSON.stringify(o.effects.map((e) => [e.op, e.family, e.identity, e.mode]));
+}
+
+/** The same effects on every outcome, or outcomes that differ only where their return values do and say so. */
+function followable(summary: FunctionSummary): boolean {
+  const [first] = summary.outcomes;
+  // An assertion in a header (vma_assert_locked() tests rwsem_is_locked() before asserting the write lock)
+  // is a contract this table reads in its own rows, not through a summary.
+  if (summary.expects.length > 0 || summary.outcomes.some((o) => o.givenAway.length > 0)) return false;
+  if (summary.outcomes.every((o) => outcomeEffects(o) === outcomeEffects(first))) return true;
+  return summary.outcomes.every((o) => o.conditions.length === 0 && (o.returns.eq !== undefined || o.returns.truth !== undefined));
 }
