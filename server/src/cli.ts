@@ -19,7 +19,8 @@ protocol and prints the findings; patch findings are reported on the patch files
 
   --base FILE            the pre-series text of the patched C file (e.g. a kernel's mm/khugepaged.c)
   --base PATH=FILE       the same for the repository path PATH (repeatable)
-  --kernel-tree DIR      a kernel tree: its git objects give exact pre-images (index lines), its files bases
+  --kernel-tree DIR      a kernel tree: its git objects give exact pre-images (index lines), its files bases,
+                         its include/linux/*.h the lock wrappers (inode_lock(), unlock_page_lruvec()...)
   --protocol VARIANT     the collapse protocol to check against (default auto: chosen per file from its text)
   --kernel-version X.Y   the kernel the code is of (default: the Makefile of --kernel-tree); decides the
                          version-dependent rules, which otherwise apply as warnings that say so
