@@ -743,11 +743,7 @@ function replacer(_key: string, value: unknown): unknown {
   return value instanceof Map ? [...value] : value;
 }
 
-/**
- * A call context as entry facts of the callee: index i ≥ 0 is the value behind pointer parameter i
- * (`*mmap_locked`), index -1-i the value of parameter i itself (a named constant such as HPAGE_PMD_ORDER).
- */
-/** The entry values of one call context, as a reader writes them: `*mmap_locked == true`. */
+/** The entry values of one call context (as in contextFacts()), as a reader writes them: `*mmap_locked == true`. */
 function entryText(site: FunctionSite, args: [number, Value][]): string {
   const one = (i: number, v: Value): string => {
     const name = i >= 0 ? `*${site.params[i] ?? `argument ${i}`}` : site.params[-1 - i] ?? `argument ${-1 - i}`;
@@ -759,6 +755,10 @@ function entryText(site: FunctionSite, args: [number, Value][]): string {
   return args.length === 0 ? 'the same values' : args.map(([i, v]) => one(i, v)).join(', ');
 }
 
+/**
+ * A call context as entry facts of the callee: index i ≥ 0 is the value behind pointer parameter i
+ * (`*mmap_locked`), index -1-i the value of parameter i itself (a named constant such as HPAGE_PMD_ORDER).
+ */
 function contextFacts(site: FunctionSite, args: ReadonlyMap<number, Value>): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const [i, v] of args) {

@@ -130,9 +130,9 @@ function moveSpan(s: Span, move: (p: Position, edge: 'start' | 'end') => Positio
   return { startRow: start.row, startColumn: start.column, endRow: end.row, endColumn: end.column };
 }
 
-/** A function's findings, after it moved as `own` says and the document's other functions as `moves` says. */
 const sameRange = (a: SourceRange, b: SourceRange) => a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 
+/** A function's findings, after it moved as `own` says and the document's other functions as `moves` says. */
 export function moveFindings(findings: Finding[], own: FunctionMove, moves: DocumentMoves): Finding[] {
   return findings.map((f) => {
     // Every text that quotes a line moves with it: the message, the related notes' messages and the fixes'

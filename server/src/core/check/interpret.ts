@@ -547,20 +547,22 @@ class Interpreter {
   private keptByOutcome(after: State, before: State, o: SummaryOutcome, all: SummaryOutcome[], call: CallExpr, resultTarget: string | undefined): State {
     // Only outcomes told by a known value: where the values are unknown, the caller may tell them apart otherwise.
     if (!o.exit || all.length < 2 || o.returns.eq === undefined) return after;
-    const released = (x: SummaryOutcome): Set<string> => new Set(x.effects.flatMap((eff) => {
+    // What each outcome releases, as this path names the locks.
+    const released = new Map(all.map((x) => [x, new Set(x.effects.flatMap((eff) => {
       if (eff.op !== 'release') return [];
       const identity = instantiate(eff.identity, call, resultTarget);
       return identity === undefined ? [] : [this.lockKey(before, eff.family, identity)];
-    }));
-    const mine = released(o);
+    }))]));
+    // The other outcomes told by a known value.
+    const others = all.filter((x) => x !== o && x.returns.eq !== undefined);
     let out = after;
     for (const [key, lock] of before.locks) {
-      if (lock.status !== 'held' || mine.has(key) || after.locks.get(key)?.status !== 'held') continue;
+      if (lock.status !== 'held' || released.get(o)!.has(key) || after.locks.get(key)?.status !== 'held') continue;
       // Outcomes chosen by what the caller passed (`if (root)` in mm/rmap.c unlock_anon_vma_root()) are
       // told apart by the caller's own knowledge of it: no odd one among them.
-      const releasing = all.filter((x) => x !== o && x.returns.eq !== undefined && released(x).has(key) && !contradicts(o.conditions, x.conditions)).map((x) => x.returns);
+      const releasing = others.filter((x) => released.get(x)!.has(key) && !contradicts(o.conditions, x.conditions)).map((x) => x.returns);
       if (releasing.length === 0) continue;
-      const keeping = all.filter((x) => x !== o && x.returns.eq !== undefined && !released(x).has(key)).map((x) => x.returns);
+      const keeping = others.filter((x) => !released.get(x)!.has(key)).map((x) => x.returns);
       if (out === after) out = cloneState(after);
       out.locks.set(key, { ...out.locks.get(key)!, keptBy: { callee: call.callee, call: call.span, exit: o.exit, returns: o.returns, releasing, keeping } });
     }

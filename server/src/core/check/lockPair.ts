@@ -138,10 +138,9 @@ function oddOutcome(kept: ExitState[], key: string, exits: ExitState[]): KeptBy 
 /** A finding about the caller's lock, in the callee whose odd outcome makes it. */
 function inCallee(by: KeptBy, make: Make, lock: LockRecord, caller: string, what: string, severity: Finding['severity']): Finding {
   const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
-  const value = valueText;
-  const others = [...new Set(by.releasing.map(value))].slice(0, 3).join(', ');
+  const others = [...new Set(by.releasing.map(valueText))].slice(0, 3).join(', ');
   const finding = make(by.exit.site,
-    `${by.callee}() keeps its caller's ${label} on the path to this ${by.exit.text} (returning ${value(by.returns)}) and releases it ` +
+    `${by.callee}() keeps its caller's ${label} on the path to this ${by.exit.text} (returning ${valueText(by.returns)}) and releases it ` +
     `returning ${others}: ${caller}() (line ${by.call.startRow + 1}) handles both alike and ${what}`,
     [{ ...toRange(by.call), message: `${caller}() calls ${by.callee}() here holding ${label}` }], severity);
   return { ...finding, function: by.callee };
@@ -203,24 +202,23 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     if (!pair) continue;
     const { k: clash, r: rel } = pair;
     const lock = rel.state.locks.get(key)!;
-    const ret = valueText;
     const odd = oddOutcome([clash], key, exits);
     if (odd) {
       const sure = certain(rel, clash);
       out.push(inCallee(odd, make, lock, input.functionName,
-        `returns ${ret(clash.value)} both with it held (line ${(clash.node.span ?? lock.site).startRow + 1}) and${sure ? '' : ' perhaps'} with it released (line ${lock.site.startRow + 1})`, sure ? 'error' : 'warning'));
+        `returns ${valueText(clash.value)} both with it held (line ${(clash.node.span ?? lock.site).startRow + 1}) and${sure ? '' : ' perhaps'} with it released (line ${lock.site.startRow + 1})`, sure ? 'error' : 'warning'));
       continue;
     }
     const label = FAMILIES[lock.family].singleton ? FAMILIES[lock.family].label : `'${lock.name}'`;
     const site = clash.node.span ?? lock.site;
     const sure = certain(rel, clash);
-    const unknownBoth = ret(clash.value) === 'an unknown value' && ret(rel.value) === 'an unknown value';
+    const unknownBoth = valueText(clash.value) === 'an unknown value' && valueText(rel.value) === 'an unknown value';
     out.push(make(site,
       `the caller's ${label} is released on some paths (${lock.siteText}, line ${lock.site.startRow + 1}) and kept on this one, ` +
-      (sure ? `both returning ${ret(clash.value)}: callers cannot tell whether they still hold it`
-        : `${unknownBoth ? 'with return values not known here' : `returning ${ret(clash.value)} here and ${ret(rel.value)} there`}: ` +
+      (sure ? `both returning ${valueText(clash.value)}: callers cannot tell whether they still hold it`
+        : `${unknownBoth ? 'with return values not known here' : `returning ${valueText(clash.value)} here and ${valueText(rel.value)} there`}: ` +
           'unless callers tell the paths apart by what they know, they cannot tell whether they still hold it'),
-      [{ ...toRange(lock.site), message: `${label} released here on another path returning ${ret(rel.value)}` }], sure ? 'error' : 'warning'));
+      [{ ...toRange(lock.site), message: `${label} released here on another path returning ${valueText(rel.value)}` }], sure ? 'error' : 'warning'));
   }
   return out;
 }

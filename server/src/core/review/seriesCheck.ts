@@ -129,9 +129,9 @@ export class SeriesChecker {
           : this.prePost(unit.message.fileName, unit.position, file, postImages);
         for (const f of changes) {
           findings.push(f);
-          // Information (a finding only other entries reach, a function checked without its hunk) is no problem added.
-          if (f.severity === 'info' && !f.message.startsWith(FIXED_PREFIX)) continue;
           const fixed = f.message.startsWith(FIXED_PREFIX);
+          // Information (a finding only other entries reach, a function checked without its hunk) is no problem added.
+          if (f.severity === 'info' && !fixed) continue;
           if (fixed) report.fixed++;
           else report.added++;
           let fn = fileReport.functions.find((x) => x.name === f.function);
