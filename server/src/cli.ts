@@ -2,7 +2,7 @@
 // Exit status: 0 without error-level findings, 1 with, 2 when the input cannot be used (the message says why).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { Checker, PATCH_EXTENSIONS, PROTOCOL_VARIANTS, parseKernelVersion, versionFromMakefile, compareFindings, type Finding, type FunctionSummary, type ProtocolVariant, type SeriesCheckResult } from './core';
+import { Checker, PATCH_EXTENSIONS, PROTOCOL_VARIANTS, parseKernelVersion, versionFromMakefile, compareFindings, type Finding, type ProtocolVariant, type SeriesCheckResult } from './core';
 import { formatJson, formatSarif, formatText, type OutputFormat } from './cli/format';
 import { report } from './cli/report';
 import { SIMULATE_USAGE, SimulateUsageError, simulateCommand } from './cli/simulate';
@@ -113,25 +113,11 @@ function expandPaths(paths: string[]): string[] {
   return files;
 }
 
-/**
- * What the tree's include/linux/*.h functions do to their callers' locks (the kernel's lock wrappers:
- * `inode_lock()`, `unlock_page_lruvec()`…), read from the tree rather than listed by hand. Only headers that
- * mention a lock are read.
- */
-async function headerSummaries(tree: string, kernelVersion: string | undefined): Promise<ReadonlyMap<string, FunctionSummary> | undefined> {
-  const dir = join(tree, 'include', 'linux');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
-  const inputs = readdirSync(dir).filter((f) => f.endsWith('.h')).sort().flatMap((f) => {
-    const text = readFileSync(join(dir, f), 'utf8');
-    return /lock|rcu_read|mmap_/.test(text) ? [{ file: join(dir, f), text }] : [];
-  });
-  return (await Checker.create({ kernelVersion })).summariesOf(inputs);
-}
-
 async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const files = expandPaths(args.paths);
-  const externalSummaries = args.kernelTree ? await headerSummaries(args.kernelTree, args.kernelVersion) : undefined;
+  const externalSummaries = args.kernelTree
+    ? (await Checker.create({ kernelVersion: args.kernelVersion })).summariesOfKernelTree(args.kernelTree) : undefined;
   const checker = await Checker.create({ protocolVariant: args.protocolVariant, kernelVersion: args.kernelVersion, externalSummaries });
   const findings: Finding[] = [];
   const patches = files.filter((f) => PATCH_EXTENSIONS.includes(extname(f)));

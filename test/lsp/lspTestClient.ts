@@ -47,11 +47,12 @@ export class LspTestClient {
     return this.child.pid;
   }
 
-  async initialize(): Promise<InitializeResult> {
+  /** `workspaceFolders`: folder URIs the client says are open. */
+  async initialize(workspaceFolders: string[] = []): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      workspaceFolders: null,
+      workspaceFolders: workspaceFolders.length > 0 ? workspaceFolders.map((uri) => ({ uri, name: uri.split('/').pop() ?? uri })) : null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true } },

@@ -3,6 +3,7 @@
 import { CDocument, type CheckResult } from './document';
 import type { AnalysisOptions } from './analysis';
 import type { FunctionSummary, SummaryOutcome } from './check/summary';
+import { kernelHeaderInputs } from './kernelHeaders';
 import { loadCParser, type CParser } from './parse/parser';
 import { SeriesChecker } from './review/seriesCheck';
 import { threadProgramOf } from './simulation/threadOf';
@@ -73,6 +74,15 @@ export class Checker {
       if (followable(first)) out.set(name, { ...first, requires: [], expects: [] });
     }
     return out;
+  }
+
+  /**
+   * `summariesOf()` the headers of a kernel tree's include/linux (kernelHeaders.ts); undefined when `tree` has
+   * no include/linux.
+   */
+  summariesOfKernelTree(tree: string): Map<string, FunctionSummary> | undefined {
+    const inputs = kernelHeaderInputs(tree);
+    return inputs && this.summariesOf(inputs);
   }
 
   /** One-shot check of a C text. */

@@ -2,15 +2,12 @@
 // mbox holds a whole series; a single patch is a series of one) against the base the settings point to.
 // Findings sit on the patch's own lines; related places in a reconstructed post-image become
 // `mmreview-post:` URIs that the client opens read-only.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { POST_IMAGE_SCHEME, type Finding, type SeriesCheckResult, type SeriesWorker } from '../core';
 import { POST_IMAGE_URI_SCHEME, type DocumentCheckState } from '../lsp-ext';
 import { findingsToDiagnostics, noticeDiagnostic } from './diagnostics';
 import type { TrackedDocument } from './documents';
-import type { MmReviewSettings } from './settings';
+import { kernelTreeOf, type MmReviewSettings } from './settings';
 
 export interface PatchCheck {
   state: DocumentCheckState;
@@ -27,8 +24,7 @@ export async function checkPatch(doc: TrackedDocument, settings: MmReviewSetting
   if (!worker) {
     return { state: 'failed', diagnostics: [noticeDiagnostic('mm-review could not analyse this patch: the C parser did not load (see the server log)')] };
   }
-  const kernelTree = settings.kernelTree || workspaceFolders.find(looksLikeKernelTree);
-  const series = await worker.check(doc.uri, [{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTree || undefined });
+  const series = await worker.check(doc.uri, [{ fileName: doc.uri, text: doc.getText() }], { kernelTree: kernelTreeOf(settings, workspaceFolders) });
   if (!series) return undefined;
   const findings = series.findings.map((f) => withPostImageUris(f));
   const diagnostics = findingsToDiagnostics(findings, doc.uri, settings);
@@ -54,13 +50,4 @@ function withPostImageUris(f: Finding): Finding {
       return { ...r, file: postImageUri(key, key.split('\u0000')[2] ?? 'post-image') };
     }),
   };
-}
-
-function looksLikeKernelTree(folderUri: string): boolean {
-  try {
-    const dir = folderUri.startsWith('file:') ? fileURLToPath(folderUri) : folderUri;
-    return existsSync(join(dir, 'mm')) && existsSync(join(dir, 'include', 'linux'));
-  } catch {
-    return false;
-  }
 }

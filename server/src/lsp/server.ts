@@ -1,6 +1,7 @@
 // The mm-review language server: one class that glues LSP handlers to the analysis core
 // (bash-language-server's server.ts). Handlers are thin; each is guarded so that an exception becomes a log
 // line (and, for analysis, an information diagnostic) instead of a dead server.
+import { join } from 'node:path';
 import {
   DidChangeConfigurationNotification, TextDocumentSyncKind,
   type Connection, type DidChangeConfigurationParams, type DidChangeTextDocumentParams,
@@ -8,7 +9,7 @@ import {
   type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DocumentSymbol, type DocumentSymbolParams,
   type Hover, type HoverParams, type InitializeParams, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver';
-import { Checker, SeriesWorker, type AnalysisOptions } from '../core';
+import { Checker, SeriesWorker, type AnalysisOptions, type FunctionSummary } from '../core';
 import {
   EXTENSION_ID, documentStatsRequest, postImageRequest, protocolDiagramRequest, recheckDocumentRequest, simulateRequest,
   simulationProgressNotification, type DocumentParams, type DocumentStats, type PostImageParams,
@@ -24,7 +25,7 @@ import { MessageActivity } from './messageActivity';
 import { functionOutline, seriesOutline } from './outline';
 import { quickFixes } from './codeActions';
 import { protocolLenses } from './codeLens';
-import { DEFAULT_SETTINGS, analysisOptions, parseSettings, sameAnalysisOptions, type MmReviewSettings } from './settings';
+import { DEFAULT_SETTINGS, analysisOptions, kernelTreeOf, parseSettings, sameAnalysisOptions, type MmReviewSettings } from './settings';
 
 const SERVER_VERSION = '0.1.0';
 
@@ -49,6 +50,8 @@ export class MmReviewServer {
   private checker: Checker | undefined;
   /** Checks patch series off the main thread, with the checker's options (core/review/worker.ts). */
   private seriesWorker: SeriesWorker | undefined;
+  /** The kernel tree whose header contracts `checker` has or is being given (readKernelHeaders). */
+  private headerTree: string | undefined;
   /** The options `checker` was created with (they are fixed per checker). */
   private checkerOptions: AnalysisOptions = analysisOptions(DEFAULT_SETTINGS);
   private clientPullsConfiguration = false;
@@ -176,21 +179,59 @@ export class MmReviewServer {
    * The time and state limits are options of the core's Checker, fixed when it is created: new limits take a
    * new checker, and the open documents move to it (losing their incremental state once). Their checks are
    * pending already: the first settings load comes before any scheduled check runs, and a configuration change
-   * re-checks every document.
+   * re-checks every document. The kernel tree's header contracts follow in the background (readKernelHeaders).
    */
   private async applyAnalysisOptions(): Promise<void> {
-    const wanted = analysisOptions(this.settings);
-    if (!this.checker || sameAnalysisOptions(wanted, this.checkerOptions)) return;
+    if (!this.checker) return;
+    const wanted = analysisOptions(this.settings, this.workspaceFolders);
+    const tree = kernelTreeOf(this.settings, this.workspaceFolders);
+    if (!sameAnalysisOptions(wanted, this.checkerOptions)) {
+      if (!(await this.useCheckerOptions(wanted))) return;
+      this.headerTree = undefined;
+    }
+    if (tree !== this.headerTree) void this.readKernelHeaders(tree);
+  }
+
+  /**
+   * The lock wrappers of the kernel tree's include/linux/*.h become contracts of the calls the file cannot
+   * follow (`check --kernel-tree` does the same). Reading them takes seconds, so they are read in the series
+   * worker while the documents are checked without them, and the documents are checked again once they are in.
+   */
+  private async readKernelHeaders(tree: string | undefined): Promise<void> {
+    this.headerTree = tree;
+    const options = this.checkerOptions;
+    let summaries: Map<string, FunctionSummary> | undefined;
     try {
-      this.checker = await Checker.create(wanted);
-      this.checkerOptions = wanted;
-      void this.seriesWorker?.dispose();
-      this.seriesWorker = new SeriesWorker(wanted);
+      summaries = tree === undefined ? undefined : await this.seriesWorker?.headerSummaries(tree);
     } catch (e) {
-      this.error(`applying the analysis limits failed, keeping the previous ones: ${stackOf(e)}`);
-      return;
+      this.error(`reading the headers of ${tree} failed: ${stackOf(e)}`);
+    }
+    if (this.headerTree !== tree || this.checkerOptions !== options) return; // newer settings took over
+    if (tree !== undefined) {
+      this.connection.console.log(summaries
+        ? `read the lock effects of ${summaries.size} functions of ${join(tree, 'include', 'linux')}`
+        : `${tree} has no include/linux: calls of the kernel's header functions stay unknown`);
+    }
+    if (!summaries && !options.externalSummaries) return;
+    const { externalSummaries: _, ...withoutHeaders } = options;
+    if (await this.useCheckerOptions(summaries ? { ...withoutHeaders, externalSummaries: summaries } : withoutHeaders)) {
+      for (const doc of this.documents.all()) this.scheduleCheck(doc.uri, 0);
+    }
+  }
+
+  /** A new checker and series worker with `options`; the open documents move to them. */
+  private async useCheckerOptions(options: AnalysisOptions): Promise<boolean> {
+    try {
+      this.checker = await Checker.create(options);
+      this.checkerOptions = options;
+      void this.seriesWorker?.dispose();
+      this.seriesWorker = new SeriesWorker(options);
+    } catch (e) {
+      this.error(`applying the analysis options failed, keeping the previous ones: ${stackOf(e)}`);
+      return false;
     }
     this.documents.reopenAll(this.checker);
+    return true;
   }
 
   private async hover({ textDocument, position }: HoverParams): Promise<Hover | null> {

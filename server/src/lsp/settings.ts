@@ -1,8 +1,9 @@
 // The `mmReview.*` settings the server reads (package.json `contributes.configuration` describes them to the
 // user). Values come from the client and are validated here, so a typo in settings.json falls back to the
 // default instead of breaking analysis.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VARIANTS, RULES, parseKernelVersion, versionFromMakefile, type AnalysisOptions, type ProtocolVariant } from '../core';
 
 export type SeverityOverride = 'error' | 'warning' | 'info' | 'off';
@@ -76,12 +77,29 @@ function parseKernelVersionSetting(raw: unknown, warn: (message: string) => void
   return DEFAULT_SETTINGS.kernelVersion;
 }
 
-/** The version the settings give: their own, else the Makefile of the kernel tree. */
-function kernelVersionOf(settings: MmReviewSettings): string | undefined {
-  if (settings.kernelVersion) return settings.kernelVersion;
-  if (!settings.kernelTree) return undefined;
+/**
+ * The kernel tree the code belongs to: the setting, else a workspace folder that looks like one (it has mm/ and
+ * include/linux/). A path.
+ */
+export function kernelTreeOf(settings: MmReviewSettings, workspaceFolders: readonly string[] = []): string | undefined {
+  if (settings.kernelTree) return settings.kernelTree;
+  return workspaceFolders.map(folderPath).find((dir) => dir !== undefined && existsSync(join(dir, 'mm')) && existsSync(join(dir, 'include', 'linux')));
+}
+
+function folderPath(folderUri: string): string | undefined {
   try {
-    return versionFromMakefile(readFileSync(join(settings.kernelTree, 'Makefile'), 'utf8'));
+    return folderUri.startsWith('file:') ? fileURLToPath(folderUri) : folderUri;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version the settings give: their own, else the Makefile of the kernel tree. */
+function kernelVersionOf(settings: MmReviewSettings, tree: string | undefined): string | undefined {
+  if (settings.kernelVersion) return settings.kernelVersion;
+  if (!tree) return undefined;
+  try {
+    return versionFromMakefile(readFileSync(join(tree, 'Makefile'), 'utf8'));
   } catch {
     return undefined; // no tree there: the version stays unknown, and says so in the findings it affects
   }
@@ -95,12 +113,12 @@ function parseVariant(raw: unknown, warn: (message: string) => void): ProtocolVa
 }
 
 /** The core's per-checker options these settings ask for. */
-export function analysisOptions(settings: MmReviewSettings): AnalysisOptions {
+export function analysisOptions(settings: MmReviewSettings, workspaceFolders: readonly string[] = []): AnalysisOptions {
   return {
     timeLimitMs: settings.analysisTimeLimitMs > 0 ? settings.analysisTimeLimitMs : undefined,
     maxStatesPerFunction: settings.maxStatesPerFunction,
     protocolVariant: settings.protocolVariant,
-    kernelVersion: kernelVersionOf(settings),
+    kernelVersion: kernelVersionOf(settings, kernelTreeOf(settings, workspaceFolders)),
   };
 }
 

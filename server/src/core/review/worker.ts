@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AnalysisOptions } from '../analysis';
+import type { FunctionSummary } from '../check/summary';
 import { Checker } from '../index';
 import type { BaseOptions } from './baseResolver';
 import { SeriesCheckCancelled, type SeriesChecker, type SeriesCheckInput, type SeriesCheckResult } from './seriesCheck';
@@ -19,10 +20,13 @@ const WORKER_KIND = 'mm-review-series';
 type Request =
   /** `cancel`: an Int32 flag the server sets when a newer version of the document makes this check stale. */
   | { type: 'check'; n: number; document: string; inputs: SeriesCheckInput[]; base: BaseOptions; cancel: SharedArrayBuffer }
-  | { type: 'forget'; document: string };
+  | { type: 'forget'; document: string }
+  /** The lock contracts of a kernel tree's headers (Checker.summariesOfKernelTree): seconds of analysis. */
+  | { type: 'headers'; n: number; tree: string };
 
 type Reply =
   | { type: 'result'; n: number; result: SeriesCheckResult }
+  | { type: 'headers'; n: number; summaries: Map<string, FunctionSummary> | undefined }
   | { type: 'cancelled'; n: number }
   | { type: 'error'; n: number; message: string };
 
@@ -36,6 +40,11 @@ export function startSeriesWorker(): void {
   port.on('message', (request: Request) => {
     if (request.type === 'forget') {
       series.delete(request.document);
+      return;
+    }
+    if (request.type === 'headers') {
+      void checker.then((c) => port.postMessage({ type: 'headers', n: request.n, summaries: c.summariesOfKernelTree(request.tree) } satisfies Reply))
+        .catch((e: unknown) => port.postMessage({ type: 'error', n: request.n, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies Reply));
       return;
     }
     const cancelled = new Int32Array(request.cancel);
@@ -63,7 +72,7 @@ export function startSeriesWorker(): void {
 export class SeriesWorker {
   private worker: Worker | undefined;
   private requests = 0;
-  private readonly pending = new Map<number, { resolve: (r: SeriesCheckResult | undefined) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Reply | undefined) => void; reject: (e: Error) => void }>();
   /** The cancel flags of the checks in flight, by document. */
   private readonly cancelFlags = new Map<string, Set<Int32Array>>();
 
@@ -80,10 +89,24 @@ export class SeriesWorker {
       flags.delete(flag);
       if (flags.size === 0 && this.cancelFlags.get(document) === flags) this.cancelFlags.delete(document);
     };
-    return new Promise<SeriesCheckResult | undefined>((resolve, reject) => {
-      this.pending.set(n, { resolve, reject });
-      this.started().postMessage({ type: 'check', n, document, inputs, base, cancel } satisfies Request);
-    }).finally(done);
+    return this.request({ type: 'check', n, document, inputs, base, cancel })
+      .then((reply) => reply?.type === 'result' ? reply.result : undefined).finally(done);
+  }
+
+  /**
+   * What the functions of `tree`'s include/linux/*.h do to their callers' locks, read in the worker thread
+   * (seconds of analysis the server's thread does not wait for); undefined when the tree has no headers.
+   */
+  async headerSummaries(tree: string): Promise<Map<string, FunctionSummary> | undefined> {
+    const reply = await this.request({ type: 'headers', n: ++this.requests, tree });
+    return reply?.type === 'headers' ? reply.summaries : undefined;
+  }
+
+  private request(request: Request & { n: number }): Promise<Reply | undefined> {
+    return new Promise<Reply | undefined>((resolve, reject) => {
+      this.pending.set(request.n, { resolve, reject });
+      this.started().postMessage(request);
+    });
   }
 
   /**
@@ -115,9 +138,9 @@ export class SeriesWorker {
     worker.on('message', (reply: Reply) => {
       const request = this.pending.get(reply.n);
       this.pending.delete(reply.n);
-      if (reply.type === 'result') request?.resolve(reply.result);
+      if (reply.type === 'error') request?.reject(new Error(reply.message));
       else if (reply.type === 'cancelled') request?.resolve(undefined);
-      else request?.reject(new Error(reply.message));
+      else request?.resolve(reply);
     });
     const lost = (why: string) => {
       if (this.worker !== worker) return;
