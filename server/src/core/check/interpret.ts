@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { HANDED_BACK_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
@@ -90,7 +90,8 @@ export function interpret(cfg: FunctionCfg, ctx: InterpretContext): Interpretati
 }
 
 type CallExpr = Expr & { kind: 'call' };
-type Forked = { s: State; v: Value }[];
+/** `argument`: the call's outcome returns its argument of that index (a summary's `returnsArg`). */
+type Forked = { s: State; v: Value; argument?: number }[];
 
 class Interpreter {
   private readonly exits: ExitState[] = [];
@@ -137,9 +138,11 @@ class Interpreter {
         //    later branches depend on them;
         // 3. past eight times the budget, everything but the locks.
         const level = set.size < 2 * STATES_PER_NODE ? 1 : set.size < 8 * STATES_PER_NODE ? 2 : 3;
+        // Whether a parameter still names the caller's argument is never forgotten: the summary's lock names
+        // depend on it.
         const keepFact = level === 1 ? () => true
-          : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || this.tracked.returned.has(k)
-          : () => false;
+          : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || k.startsWith(MOVED_FACT) || this.tracked.returned.has(k)
+          : (k: string) => k.startsWith(MOVED_FACT);
         const keepPt = (f: string) => level < 3 && (f === 'pmd' || f === 'vmaExcl');
         state = {
           ...state,
@@ -286,19 +289,36 @@ class Interpreter {
     return s.facts.get(text) ?? {};
   }
 
-  private assign(e: Expr & { kind: 'assign' }, s: State): Forked {
+  /** What the path knows of an argument's value: a literal, or a remembered variable. */
+  private argumentValue(arg: Expr, s: State): Value | undefined {
+    return literalValue(arg) ?? (arg.kind === 'ident' ? s.facts.get(arg.name) : undefined);
+  }
+
+  private assign(e: Expr & { kind: 'assign' }, entered: State): Forked {
     const target = lvalueText(e.target);
     const observed = this.tracked.tested.has(target);
     const remembered = this.tracked.vars.has(target);
+    // A parameter assigned for the first time on this path: the caller's locks released through its first
+    // value keep that value's name (ENTRY_NAME).
+    const movesParameter = this.tracked.movable.has(target) && !entered.facts.has(`${MOVED_FACT}${target}`);
     // Locks reached through the old value are handed off before the right-hand side runs, so that
     // `pml = pmd_lock(mm, pmd)` keeps the lock it just took; facts go after it, since it may read them.
     // `folio = page_folio(page)` where page is a name of this very folio keeps the lock.
-    const sameObject = aliasSource(s, e.value) === target;
-    const before = sameObject ? s : this.forget(s, target, true, false);
+    // `root = lock_anon_vma_root(root, anon_vma)` (mm/rmap.c) passes the old value to a summarised callee,
+    // whose effects on it come first: what the call did not touch is handed off after it, unless the outcome
+    // returned that very argument.
+    const passed = this.passedToSummarisedCall(e, target);
+    const sameObject = aliasSource(entered, e.value) === target;
+    // What the path knew of the first value is what the caller passed: the summary's condition on it.
+    const entryValue = movesParameter ? entered.facts.get(target) : undefined;
+    const s = entryValue ? setFact(entered, `${target}${ENTRY_NAME}`, entryValue) : entered;
+    const before = sameObject || passed !== undefined ? s : this.forget(s, target, true, false, movesParameter);
     // `ret |= VM_FAULT_RETRY`: the old value's flags and the new ones.
     const old = e.op === '|=' ? this.fact(s, target) : undefined;
     return this.expr(e.value, before, target, observed).map((r) => {
-      let st = this.forget(r.s, target, false);
+      let st = r.s;
+      if (passed !== undefined && r.argument !== passed) st = this.forget(st, target, (l) => s.locks.get(l.key) === l, false, movesParameter);
+      st = this.forget(st, target, false);
       if (e.op === '=') st = recordAlias(st, e.value, target);
       if (e.op === '=') st = this.storeLockInParameter(st, target, e.value);
       const ptLock = e.op === '=' && e.value.kind === 'call' ? pageTableLockOf(e.value) : undefined;
@@ -306,8 +326,16 @@ class Interpreter {
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : old ? orValues(old, r.v) : {};
       if (remembered && (e.op === '=' || old)) st = setFact(st, target, value);
+      if (movesParameter && (passed === undefined || r.argument !== passed)) st = setFact(st, `${MOVED_FACT}${target}`, { truth: true });
       return { s: st, v: value };
     });
+  }
+
+  /** The index of `target` among the arguments of a call to a summarised function assigned to it. */
+  private passedToSummarisedCall(e: Expr & { kind: 'assign' }, target: string): number | undefined {
+    if (e.op !== '=' || e.value.kind !== 'call' || resolveApi(e.value.callee, e.value.args.length) || !this.ctx.summaries.has(e.value.callee)) return undefined;
+    const i = e.value.args.findIndex((a) => lockIdentity(exprText(a)) === target);
+    return i >= 0 ? i : undefined;
   }
 
   /**
@@ -343,9 +371,11 @@ class Interpreter {
   /**
    * After `x` is written: drop what the path knew about x and about conditions that mention it, and stop
    * tracking locks reached through x. A folio locked in a loop and left locked on a list when the cursor
-   * moves on is no longer this path's to release by that name (smatch does the same).
+   * moves on is no longer this path's to release by that name (smatch does the same). `handOffLocks`: all
+   * the locks reached through `target`, or those the predicate picks. `entry`: target is a parameter assigned
+   * for the first time, whose released caller locks keep its first value's name.
    */
-  private forget(s: State, target: string, handOffLocks = true, forgetFacts = true): State {
+  private forget(s: State, target: string, handOffLocks: boolean | ((l: LockRecord) => boolean) = true, forgetFacts = true, entry = false): State {
     // Called at every assignment on every path: loops, and nothing allocated when nothing is forgotten.
     const aliasKey = `${ALIAS_FACT}${target}`;
     // Any write into a local (`range.start = x`, `&ptl` passed out) sets it, for this purpose.
@@ -360,7 +390,7 @@ class Interpreter {
     let handedOff: LockRecord[] | undefined;
     if (handOffLocks) {
       for (const l of s.locks.values()) {
-        if (!FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target) (handedOff ??= []).push(l);
+        if (!FAMILIES[l.family].singleton && rootOf(l.key.slice(l.family.length + 1)) === target && (handOffLocks === true || handOffLocks(l))) (handedOff ??= []).push(l);
       }
     }
     if (!stale && !handedOff) return s;
@@ -368,12 +398,12 @@ class Interpreter {
     for (const k of stale ?? []) out.facts.delete(k);
     for (const l of handedOff ?? []) {
       out.locks.delete(l.key);
-      // A caller's lock released through an object this function found itself (a PTE walk, a list): keep
-      // one record per family so the summary can say "releases the caller's folio locks".
-      if (l.status === 'released' && l.fromCaller) {
-        const key = `${l.family}:${FOUND_OBJECTS}`;
-        out.locks.set(key, { ...l, key, name: l.name });
-      }
+      if (l.status !== 'released' || !l.fromCaller) continue;
+      // A caller's lock released through the parameter's first value: the caller's argument, by that name.
+      // One released through an object this function found itself (a PTE walk, a list): one record per
+      // family, so the summary can say "releases the caller's folio locks".
+      const key = entry ? `${l.family}:${target}${ENTRY_NAME}${l.key.slice(l.family.length + 1 + target.length)}` : `${l.family}:${FOUND_OBJECTS}`;
+      out.locks.set(key, { ...l, key });
     }
     return out;
   }
@@ -381,7 +411,7 @@ class Interpreter {
   private call(e: CallExpr, s: State, resultTarget: string | undefined, observed: boolean): Forked {
     const results = this.callEffects(e, s, resultTarget, observed);
     if (!this.tracker) return results;
-    return results.map((r) => ({ s: this.tracker!.afterCall(e, r.s), v: r.v }));
+    return results.map((r) => ({ ...r, s: this.tracker!.afterCall(e, r.s) }));
   }
 
   private callEffects(e: CallExpr, s: State, resultTarget: string | undefined, observed: boolean): Forked {
@@ -463,7 +493,12 @@ class Interpreter {
           return assumed ? [{ o, st: assumed }] : [];
         });
         const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
-        return taken.map(({ o, st: at }) => ({ s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), at, o, contextual.outcomes, e, resultTarget), v: o.returns }));
+        return taken.map(({ o, st: at }) => ({
+          s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), at, o, contextual.outcomes, e, resultTarget),
+          // An outcome that returns its argument returns what the path knows of it.
+          ...(o.returnsArg !== undefined && e.args[o.returnsArg]
+            ? { v: this.argumentValue(e.args[o.returnsArg], at) ?? o.returns, argument: o.returnsArg } : { v: o.returns }),
+        }));
       });
     }
     // A name that is a parameter or a local is a function pointer (`filler(file, folio)` in mm/filemap.c
@@ -1192,6 +1227,8 @@ interface Tracking {
   predicates: Set<string>;
   /** Roots of the lock expressions of the function's lock calls and of its summarised callees' lock effects. */
   lockRoots: Set<string>;
+  /** Parameters that are lock roots or returned: where they are assigned, the path notes it (MOVED_FACT). */
+  movable: Set<string>;
 }
 
 function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): Tracking {
@@ -1241,7 +1278,8 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
     return sides.length === 2 && sides.every((side) => FIELD_PATH.test(side) && lockRoots.has(rootOf(side)));
   };
   const predicates = new Set([...counts].filter(([k, c]) => c > 1 || comparesLocks(k)).map(([k]) => k));
-  return { vars, tested, returned, predicates, lockRoots };
+  const movable = new Set(cfg.params.filter((p) => lockRoots.has(p) || returned.has(p)));
+  return { vars, tested, returned, predicates, lockRoots, movable };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Span } from '../cfg/types';
 import type { Finding, FindingFix, RelatedLocation } from '../findings';
 import { FAMILIES, RELEASE_OF, resultSays, type LockFamily } from '../model/api';
 import type { ExitState, Interpretation, LockEvent } from './interpret';
-import { HANDED_BACK_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type KeptBy, type LockRecord, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type KeptBy, type LockRecord, type Value } from './state';
 import { sameSpan } from '../cfg/expr';
 import { within } from './identity';
 import { compareValues, sameValue } from './values';
@@ -186,13 +186,20 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     // collapse_huge_page(); only NULL-or-not counts for a plain argument.
     const otherArguments = (a: ExitState, b: ExitState) => [...a.state.facts].some(([k, v]) => {
       const w = b.state.facts.get(k);
-      const path = k.split(/->|\./);
+      // `root@entry`: what the path knew of the parameter's first value before it assigned it.
+      const path = k.replace(ENTRY_NAME, '').split(/->|\./);
       if (w === undefined || !input.params.includes(path[0])) return false;
       return path.length > 1 ? compareValues(v, w) === false : v.truth !== undefined && w.truth !== undefined && v.truth !== w.truth;
     });
     // A result that says the lock was released (VM_FAULT_RETRY) tells callers apart from one that does not say so.
     const toldReleased = (r: ExitState, k: ExitState) => resultSays(r.value, family, 'released') && !resultSays(k.value, family, 'released');
-    const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) && !otherArguments(r, k) && !toldReleased(r, k);
+    // `root = lock_anon_vma_root(root, anon_vma)` (mm/rmap.c): one exit gives the argument back with its lock,
+    // the other releases it and returns another object it locked. Either way the lock goes with the result.
+    const object = key.slice(family.length + 1).split(/\W/)[0];
+    const handsOver = (r: ExitState, k: ExitState) => returnsMovedLocked(r, family) && k.node.returnValue?.kind === 'ident' &&
+      k.node.returnValue.name === object && !k.state.facts.has(`${MOVED_FACT}${object}`);
+    const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) &&
+      !otherArguments(r, k) && !toldReleased(r, k) && !handsOver(r, k);
     // Certain only when both exits return one known value: where either value is unknown (a `ret` built
     // from VM_FAULT_* bits in mm/memory.c, a void function whose callers branch on their own state), the
     // callers may well tell them apart, and the finding rests on that guess.
@@ -275,6 +282,13 @@ function takenHereAndHeld(lock: LockRecord): boolean {
   if (traits.ownedBy) return false;
   if (traits.counting) return lock.count > 0;
   return lock.status === 'held' && !lock.fromCaller;
+}
+
+/** The exit returns a parameter it assigned, holding a lock of `family` it took on that object. */
+function returnsMovedLocked(e: ExitState, family: LockFamily): boolean {
+  const returned = e.node.returnValue?.kind === 'ident' ? e.node.returnValue.name : undefined;
+  if (!returned || !e.state.facts.has(`${MOVED_FACT}${returned}`)) return false;
+  return [...e.state.locks.values()].some((l) => l.family === family && l.status === 'held' && !l.fromCaller && within(identityOf(l), returned));
 }
 
 function identityOf(lock: LockRecord): string {

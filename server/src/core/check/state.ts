@@ -110,6 +110,14 @@ export const PARAM_STORE_FACT = 'param-store:';
 /** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
 export const HANDED_BACK_FACT = 'handed-back:';
 
+/**
+ * Fact key: `moved:root` — the parameter was assigned on this path, so it no longer names the caller's argument
+ * (mm/rmap.c lock_anon_vma_root() assigns `root = new_root` and returns it locked). Locks the caller held
+ * through its first value keep that value's name, `root@entry->rwsem` (ENTRY_NAME).
+ */
+export const MOVED_FACT = 'moved:';
+export const ENTRY_NAME = '@entry';
+
 export function initialState(): State {
   return { locks: new Map(), facts: new Map(), pt: new Map(), trail: [] };
 }

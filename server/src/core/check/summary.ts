@@ -10,7 +10,7 @@ import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
-import { HANDED_BACK_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
 export interface SummaryEffect {
   /**
@@ -52,6 +52,8 @@ export interface SummaryOutcome {
    * pfnmap_args_setup(args, lock, …)): a lock the caller holds through the source is then stored there.
    */
   stores?: [string, string][];
+  /** The outcome returns its parameter of this index, as the caller passed it (never assigned on the way). */
+  returnsArg?: number;
   /**
    * Where in the callee a path of this outcome leaves (its last goto, else its return): where a caller that
    * cannot tell this outcome from another with other lock effects puts the finding (lockPair.ts).
@@ -104,13 +106,15 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   const outcomes: SummaryOutcome[] = [];
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
+    // Parameters this path assigned: they no longer name the caller's arguments.
+    const moved = new Set(params.filter((p) => exit.state.facts.has(`${MOVED_FACT}${p}`)));
     for (const lock of exit.state.locks.values()) {
       const effect = netEffect(lock);
       if (!effect || (effect === 'acquire' && leaked.has(lock.key))) continue;
       // Only a lock taken on the returned object is the caller's: one released on it was never the caller's.
       const stored = exit.state.facts.get(`${STORED_FACT}${lock.key}`)?.eq;
       const identity = calleeIdentity(stored ? { ...lock, key: `${lock.family}:${stored}` } : lock, params, locals,
-        effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined);
+        effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined, moved);
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
         effects.push({ op: 'release-all', family: lock.family, identity: '*' });
@@ -137,7 +141,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
     const leaving = [...exit.state.trail].reverse().find((t) => t.label.startsWith('goto'));
     const exitSite = leaving ? { site: leaving.span, text: leaving.label } : exit.node.span ? { site: exit.node.span, text: exit.node.label ?? 'return' } : undefined;
-    const outcome = { returns, effects, outParams, pt, conditions, givenAway, ...(stores.length > 0 ? { stores } : {}), ...(exitSite ? { exit: exitSite } : {}) };
+    const returnedParam = params.indexOf(returnedLocal(exit.node.returnValue) ?? '');
+    const returnsArg = returnedParam >= 0 && !moved.has(params[returnedParam]) ? { returnsArg: returnedParam } : {};
+    const outcome = { returns, effects, outParams, pt, conditions, givenAway, ...returnsArg, ...(stores.length > 0 ? { stores } : {}), ...(exitSite ? { exit: exitSite } : {}) };
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
@@ -206,12 +212,17 @@ function netEffect(lock: LockRecord): 'acquire' | 'release' | undefined {
  * The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals, except
  * the local it returns (`$ret`): mm/swapfile.c lock_cluster() returns the cluster whose lock it took.
  */
-function calleeIdentity(lock: LockRecord, params: string[], locals: string[], returned?: string): string | undefined {
-  const identity = lock.key.slice(lock.family.length + 1);
-  if (FAMILIES[lock.family].singleton) return identity;
+function calleeIdentity(lock: LockRecord, params: string[], locals: string[], returned?: string, moved: ReadonlySet<string> = new Set()): string | undefined {
+  const key = lock.key.slice(lock.family.length + 1);
+  if (FAMILIES[lock.family].singleton) return key;
+  // `root@entry->rwsem`: through the parameter's value on entry (MOVED_FACT).
+  const entry = /^([A-Za-z_]\w*)@entry/.exec(key);
+  const identity = entry ? entry[1] + key.slice(entry[0].length) : key;
   const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
-  if (root !== undefined && root === returned && !params.includes(root)) return `${RETURNED}${identity.slice(root.length)}`;
-  if (!root || locals.includes(root)) return undefined;
+  // A parameter assigned on the path is a local there, but for its first value's locks.
+  const local = (r: string) => !params.includes(r) || (moved.has(r) && !entry);
+  if (root !== undefined && root === returned && local(root)) return `${RETURNED}${identity.slice(root.length)}`;
+  if (!root || locals.includes(root) || (moved.has(root) && !entry)) return undefined;
   const index = params.indexOf(root);
   // A global such as khugepaged_mm_lock is the same lock in the caller.
   return index >= 0 ? `$${index}${identity.slice(root.length)}` : identity;
@@ -247,12 +258,15 @@ function markLockedResultsTrue(outcomes: SummaryOutcome[]): void {
  * A lock on the returned object is the caller's to release only when the caller can tell that it got it:
  * every outcome returns it locked, or those that do not return something else (NULL, an error). Otherwise
  * (mm/z3fold.c get_z3fold_header() locks the header except for headless pages, which its callers tell by a
- * page flag) the summary says nothing of it, as of any lock on a callee's local.
+ * page flag) the summary says nothing of it, as of any lock on a callee's local. An outcome that returns the
+ * caller's own argument is told apart too: the caller gets back what it passed, with the locks it had
+ * (mm/rmap.c lock_anon_vma_root() returns the root it was given when the next anon_vma shares it).
  */
 function dropUntellableReturnedLocks(outcomes: SummaryOutcome[]): void {
   const returned = (o: SummaryOutcome) => o.effects.filter((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
   const untellable = outcomes.some((locked) => returned(locked).some((e) => outcomes.some((o) =>
-    !returned(o).some((f) => f.identity === e.identity && f.family === e.family) && compareValues(o.returns, locked.returns) !== false)));
+    o.returnsArg === undefined && !returned(o).some((f) => f.identity === e.identity && f.family === e.family) &&
+    compareValues(o.returns, locked.returns) !== false)));
   if (!untellable) return;
   for (const o of outcomes) o.effects = o.effects.filter((e) => !e.identity.startsWith(RETURNED));
 }
@@ -262,7 +276,7 @@ function returnedLocal(e: Expr | undefined): string | undefined {
 }
 
 function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
-  return sameValue(a.returns, b.returns) && JSON.stringify(a.givenAway) === JSON.stringify(b.givenAway) &&
+  return sameValue(a.returns, b.returns) && a.returnsArg === b.returnsArg && JSON.stringify(a.givenAway) === JSON.stringify(b.givenAway) &&
     JSON.stringify(a.effects) === JSON.stringify(b.effects) && JSON.stringify(a.pt) === JSON.stringify(b.pt) &&
     JSON.stringify([...a.outParams]) === JSON.stringify([...b.outParams]);
 }
@@ -271,7 +285,7 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   const byEffects = new Map<string, SummaryOutcome>();
   for (const o of outcomes) {
     const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt) + JSON.stringify(o.givenAway);
-    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, conditions: [] });
+    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, returnsArg: undefined, conditions: [] });
   }
   return [...byEffects.values()];
 }
@@ -313,7 +327,11 @@ export const FIELD_PATH = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
 function parameterFacts(facts: ReadonlyMap<string, Value>, params: string[], written: ReadonlySet<string>): SummaryCondition[] {
   const out: SummaryCondition[] = [];
   for (const [key, value] of facts) {
-    if (!FIELD_PATH.test(key) || (value.truth === undefined && value.eq === undefined)) continue;
+    if (value.truth === undefined && value.eq === undefined) continue;
+    // `root@entry`: the parameter's value on entry, kept where the path assigned it (MOVED_FACT).
+    const entry = params.findIndex((p) => key === `${p}${ENTRY_NAME}`);
+    if (entry >= 0) out.push({ arg: entry, path: '', value });
+    if (!FIELD_PATH.test(key)) continue;
     // Neither the parameter nor any path on the way to the fact may be written: `vma->anon_vma` and its prefix `vma`.
     const steps = key.split(/(?=->|\.)/);
     const arg = params.indexOf(steps[0]);
