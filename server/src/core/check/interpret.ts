@@ -6,7 +6,7 @@ import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
-import { FIELD_PATH, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
+import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
@@ -326,9 +326,18 @@ class Interpreter {
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : old ? orValues(old, r.v) : {};
       if (remembered && (e.op === '=' || old)) st = setFact(st, target, value);
+      const source = e.op === '=' ? this.parameterField(e.value) : undefined;
+      if (source !== undefined && this.tracked.tested.has(target)) st = setFact(st, `${COPY_FACT}${target}`, { eq: source });
       if (movesParameter && (passed === undefined || r.argument !== passed)) st = setFact(st, `${MOVED_FACT}${target}`, { truth: true });
       return { s: st, v: value };
     });
+  }
+
+  /** `si->cluster_info`: a field of a parameter the function never writes, as its text. */
+  private parameterField(e: Expr): string | undefined {
+    if (e.kind !== 'opaque' && e.kind !== 'ident') return undefined;
+    const text = exprText(e);
+    return FIELD_PATH.test(text) && text.includes('-') && this.cfg.params.includes(rootOf(text)) && !this.tracked.written.has(rootOf(text)) ? text : undefined;
   }
 
   /** The index of `target` among the arguments of a call to a summarised function assigned to it. */
@@ -383,7 +392,8 @@ class Interpreter {
     const ptLockKey = `${PT_LOCK_FACT}${target}`;
     let stale: string[] | undefined;
     for (const k of s.facts.keys()) {
-      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
+      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || k === `${COPY_FACT}${target}` ||
+        ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
       // What was stored in `target` (a lock, a parameter) is no longer there once it is written again.
       else if (k === `${PARAM_STORE_FACT}${target}` || (k.startsWith(STORED_FACT) && s.facts.get(k)?.eq === target)) (stale ??= []).push(k);
     }
@@ -936,8 +946,15 @@ class Interpreter {
       else if (target && this.tracked.vars.has(target)) {
         const vt = refineTruth(r.v, true);
         const vf = refineTruth(r.v, false);
-        if (vt) t.push(setFact(r.s, target, vt));
-        if (vf) f.push(setFact(r.s, target, vf));
+        // `ci = si->cluster_info; if (ci)` (mm/swapfile.c lock_cluster()) tests the parameter's field too:
+        // the outcome's condition on it lets a caller pair two calls with the same argument.
+        const source = r.s.facts.get(`${COPY_FACT}${target}`)?.eq;
+        const both = (st: State, v: Value) => {
+          const out = setFact(st, target, v);
+          return source === undefined ? out : setFact(out, source, { truth: v.truth, ...(v.truth === false ? { eq: '0' } : {}) });
+        };
+        if (vt) t.push(both(r.s, vt));
+        if (vf) f.push(both(r.s, vf));
       } else if (isPure(e) && this.tracked.predicates.has(`?${conditionText(e)}`)) {
         const p = this.predicate(`?${conditionText(e)}`, r.s);
         t.push(...p.t);
@@ -1025,6 +1042,9 @@ const UNSET_FACT = 'unset:';
 
 /** Fact key: `alias:page` = {eq: 'folio'} after `page = folio_file_page(folio, i)`. */
 const ALIAS_FACT = 'alias:';
+
+/** Fact key: `copy:ci` = {eq: 'si->cluster_info'} — the local holds a copy of a parameter's field. */
+const COPY_FACT = 'copy:';
 
 /**
  * `page = folio_file_page(folio, i)`: the folio's lock can now be released through `page` as well; so can a
@@ -1229,6 +1249,8 @@ interface Tracking {
   lockRoots: Set<string>;
   /** Parameters that are lock roots or returned: where they are assigned, the path notes it (MOVED_FACT). */
   movable: Set<string>;
+  /** What the function may write anywhere (summary.ts writtenPaths). */
+  written: ReadonlySet<string>;
 }
 
 function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): Tracking {
@@ -1279,7 +1301,8 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   };
   const predicates = new Set([...counts].filter(([k, c]) => c > 1 || comparesLocks(k)).map(([k]) => k));
   const movable = new Set(cfg.params.filter((p) => lockRoots.has(p) || returned.has(p)));
-  return { vars, tested, returned, predicates, lockRoots, movable };
+  const written = writtenPaths(cfg);
+  return { vars, tested, returned, predicates, lockRoots, movable, written };
 }
 
 /**

@@ -294,7 +294,7 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
  * What the function may write: parameters (and field paths) it assigns, or passes by address. A fact about
  * `vma->anon_vma` at an exit describes the caller's argument only when neither `vma` nor it is written.
  */
-function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): ReadonlySet<string> {
+export function writtenPaths(cfg: Pick<FunctionCfg, 'nodes'>): ReadonlySet<string> {
   const cached = writtenCache.get(cfg);
   if (cached) return cached;
   const assigned = new Set<string>();
