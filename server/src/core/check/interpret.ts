@@ -7,7 +7,7 @@ import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TAB
 import { deadLocalsAt } from './liveness';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
-import { argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
+import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, flagMask, isNamedConstant, isNegative, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, valueForReturnSpec } from './values';
@@ -326,6 +326,9 @@ class Interpreter {
       if (e.op === '=' && this.tracker) st = this.tracker.onAssign(target, e.value, st);
       const value = e.op === '=' ? r.v : old ? orValues(old, r.v) : {};
       if (remembered && (e.op === '=' || old)) st = setFact(st, target, value);
+      if (e.op === '=' && e.value.kind === 'call' && returnsLockedObject(this.ctx.summaries.get(e.value.callee))) {
+        st = setFact(st, lookupKey(e.value), { eq: target });
+      }
       const source = e.op === '=' ? this.parameterField(e.value) : undefined;
       if (source !== undefined && this.tracked.tested.has(target)) st = setFact(st, `${COPY_FACT}${target}`, { eq: source });
       if (movesParameter && (passed === undefined || r.argument !== passed)) st = setFact(st, `${MOVED_FACT}${target}`, { truth: true });
@@ -395,7 +398,8 @@ class Interpreter {
       if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || k === `${COPY_FACT}${target}` ||
         ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
       // What was stored in `target` (a lock, a parameter) is no longer there once it is written again.
-      else if (k === `${PARAM_STORE_FACT}${target}` || (k.startsWith(STORED_FACT) && s.facts.get(k)?.eq === target)) (stale ??= []).push(k);
+      else if (k === `${PARAM_STORE_FACT}${target}` || ((k.startsWith(STORED_FACT) || k.startsWith(LOOKUP_FACT)) && s.facts.get(k)?.eq === target) ||
+        (k.startsWith(LOOKUP_FACT) && mentions(k, target))) (stale ??= []).push(k);
     }
     let handedOff: LockRecord[] | undefined;
     if (handOffLocks) {
@@ -482,6 +486,10 @@ class Interpreter {
     if (this.ctx.onHeldAtCall && this.ctx.localFunctions?.has(e.callee)) for (const st of states) this.ctx.onHeldAtCall(e.callee, callerHeldKeys(st, e));
     if (summary) {
       return states.flatMap((st) => {
+        // The result dropped: the same lookup as one whose result the path still holds returns that object
+        // (mm/swapfile.c put_swap_folio() relocks its cluster by calling lock_cluster_or_swap_info(si, offset)
+        // again, keeping the `ci` the first call returned).
+        const into = resultTarget ?? st.facts.get(lookupKey(e))?.eq;
         // Known values behind pointer arguments, and named-constant arguments (`HPAGE_PMD_ORDER`): the
         // callee is analysed for them (context-sensitive summary).
         const known = new Map<number, Value>();
@@ -504,7 +512,7 @@ class Interpreter {
         });
         const taken = allowed.length > 0 ? allowed : contextual.outcomes.map((o) => ({ o, st }));
         return taken.map(({ o, st: at }) => ({
-          s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, resultTarget), at, o, contextual.outcomes, e, resultTarget),
+          s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, into), at, o, contextual.outcomes, e, into),
           // An outcome that returns its argument returns what the path knows of it.
           ...(o.returnsArg !== undefined && e.args[o.returnsArg]
             ? { v: this.argumentValue(e.args[o.returnsArg], at) ?? o.returns, argument: o.returnsArg } : { v: o.returns }),
@@ -1043,6 +1051,18 @@ const UNSET_FACT = 'unset:';
 /** Fact key: `alias:page` = {eq: 'folio'} after `page = folio_file_page(folio, i)`. */
 const ALIAS_FACT = 'alias:';
 
+/** Fact key: `lookup:lock_cluster(si,offset)` = {eq: 'ci'} — the variable holding that call's locked result. */
+const LOOKUP_FACT = 'lookup:';
+
+function lookupKey(call: CallExpr): string {
+  return `${LOOKUP_FACT}${call.callee}(${call.args.map(exprText).join(',')})`;
+}
+
+/** Some outcome returns an object it locked (`$ret`): a lookup whose result carries the lock. */
+function returnsLockedObject(summary: FunctionSummary | undefined): boolean {
+  return summary?.outcomes.some((o) => o.effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED))) === true;
+}
+
 /** Fact key: `copy:ci` = {eq: 'si->cluster_info'} — the local holds a copy of a parameter's field. */
 const COPY_FACT = 'copy:';
 
@@ -1229,7 +1249,7 @@ function mentions(factKey: string, variable: string): boolean {
     const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     mentionPatterns.set(variable, (re = new RegExp(`(^|[^\\w])${escaped}($|[^\\w])`)));
   }
-  return re.test(factKey.replace(/^(\?|table:)/, ''));
+  return re.test(factKey.replace(/^(\?|table:|lookup:\w+)/, ''));
 }
 
 interface Tracking {
