@@ -343,6 +343,26 @@ class Interpreter {
     return FIELD_PATH.test(text) && text.includes('-') && this.cfg.params.includes(rootOf(text)) && !this.tracked.written.has(rootOf(text)) ? text : undefined;
   }
 
+  /**
+   * The callee's summary for the values the path passes: known values behind pointer arguments, and
+   * named-constant arguments (`HPAGE_PMD_ORDER`), for which the callee is analysed (context-sensitive summary).
+   */
+  private summaryAtCall(e: CallExpr, st: State, outArgs: (string | undefined)[], summary: FunctionSummary): FunctionSummary {
+    const known = new Map<number, Value>();
+    outArgs.forEach((t, i) => {
+      const v = t && st.facts.get(t);
+      if (v && (v.truth !== undefined || v.eq !== undefined)) known.set(i, v);
+    });
+    e.args.forEach((a, i) => {
+      if ((a.kind !== 'ident' && a.kind !== 'const') || known.has(i)) return;
+      // A literal (`false`, `0`) or named constant, or what the path knows of a variable.
+      const v = literalValue(a) ?? (a.kind === 'ident' ? st.facts.get(a.name) : undefined);
+      if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
+    });
+    this.ctx.onSummaryCall?.(e.callee, known);
+    return known.size > 0 ? this.ctx.summaryAt?.(e.callee, known) ?? summary : summary;
+  }
+
   /** The index of `target` among the arguments of a call to a summarised function assigned to it. */
   private passedToSummarisedCall(e: Expr & { kind: 'assign' }, target: string): number | undefined {
     if (e.op !== '=' || e.value.kind !== 'call' || resolveApi(e.value.callee, e.value.args.length) || !this.ctx.summaries.has(e.value.callee)) return undefined;
@@ -444,7 +464,10 @@ class Interpreter {
       : a.kind === 'ident' && this.tracked.vars.has(`*${a.name}`) ? `*${a.name}` : undefined));
     const row = resolveApi(e.callee, e.args.length);
     const summary = row ? undefined : this.ctx.summaries.get(e.callee);
-    if (this.tracker) for (const st of states) this.tracker.beforeCall(e, st, row, summary);
+    // The callee's summary for what each path passes it: its requirements too (a helper that sleeps only
+    // `if (can_sleep)`, called with false by mm/z3fold.c compact_single_buddy()).
+    const contexts = summary ? states.map((st) => this.summaryAtCall(e, st, outArgs, summary)) : [];
+    if (this.tracker) states.forEach((st, i) => this.tracker!.beforeCall(e, st, row, contexts[i]));
     // A summarized callee says what it writes through each pointer on each outcome; what it does not
     // write keeps its value (`bool mmap_locked = true` survives a hpage_collapse_scan_pmd() that kept the lock).
     if (!summary) states = states.map((st) => outArgs.reduce((acc, t) => (t ? this.forget(acc, t, false) : acc), st));
@@ -485,26 +508,12 @@ class Interpreter {
     if (PMD_CHANGING_CALLS.has(e.callee)) states = states.map((st) => dropFacts(st, (k) => k.startsWith(TABLE_FACT)));
     if (this.ctx.onHeldAtCall && this.ctx.localFunctions?.has(e.callee)) for (const st of states) this.ctx.onHeldAtCall(e.callee, callerHeldKeys(st, e));
     if (summary) {
-      return states.flatMap((st) => {
+      return states.flatMap((st, i) => {
         // The result dropped: the same lookup as one whose result the path still holds returns that object
         // (mm/swapfile.c put_swap_folio() relocks its cluster by calling lock_cluster_or_swap_info(si, offset)
         // again, keeping the `ci` the first call returned).
         const into = resultTarget ?? st.facts.get(lookupKey(e))?.eq;
-        // Known values behind pointer arguments, and named-constant arguments (`HPAGE_PMD_ORDER`): the
-        // callee is analysed for them (context-sensitive summary).
-        const known = new Map<number, Value>();
-        outArgs.forEach((t, i) => {
-          const v = t && st.facts.get(t);
-          if (v && (v.truth !== undefined || v.eq !== undefined)) known.set(i, v);
-        });
-        e.args.forEach((a, i) => {
-          if ((a.kind !== 'ident' && a.kind !== 'const') || known.has(i)) return;
-          // A literal (`false`, `0`) or named constant, or what the path knows of a variable.
-          const v = literalValue(a) ?? (a.kind === 'ident' ? st.facts.get(a.name) : undefined);
-          if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
-        });
-        this.ctx.onSummaryCall?.(e.callee, known);
-        const contextual = known.size > 0 ? this.ctx.summaryAt?.(e.callee, known) ?? summary : summary;
+        const contextual = contexts[i];
         // Only the outcomes this path's facts allow; each teaches the path what its callee's branches tested.
         const allowed = contextual.outcomes.flatMap((o) => {
           const assumed = assumeConditions(o, e, st);
