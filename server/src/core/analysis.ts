@@ -350,7 +350,9 @@ export class FileAnalyzer {
       this.lastContextInterpretations++;
       const result = interpretSite(site, cfg, callContexts, entryFacts);
       const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).leaked : undefined;
-      const summary = summarize(cfg, result, leaked) ?? summaries.get(name);
+      // Nothing visible to callers for these values (mm/z3fold.c __z3fold_alloc() with can_sleep false does
+      // not sleep): a summary that says so, not the context-free one.
+      const summary = summarize(cfg, result, leaked) ?? (result.complete ? noEffects(name) : summaries.get(name));
       contextual.set(contextKey, summary);
       if (result.complete) {
         const callees = calledFunctions(cfg);
@@ -759,6 +761,11 @@ function entryText(site: FunctionSite, args: [number, Value][]): string {
  * A call context as entry facts of the callee: index i ≥ 0 is the value behind pointer parameter i
  * (`*mmap_locked`), index -1-i the value of parameter i itself (a named constant such as HPAGE_PMD_ORDER).
  */
+/** A summary of a call that does nothing its caller can see. */
+function noEffects(name: string): FunctionSummary {
+  return { name, outcomes: [{ returns: {}, pt: [], effects: [], outParams: new Map(), givenAway: [], conditions: [] }], requires: [], expects: [] };
+}
+
 function contextFacts(site: FunctionSite, args: ReadonlyMap<number, Value>): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const [i, v] of args) {
