@@ -139,9 +139,11 @@ class Interpreter {
         // 3. past eight times the budget, everything but the locks.
         const level = set.size < 2 * STATES_PER_NODE ? 1 : set.size < 8 * STATES_PER_NODE ? 2 : 3;
         // Whether a parameter still names the caller's argument is never forgotten: the summary's lock names
-        // depend on it.
+        // depend on it. Nor, before the last step, is what the caller passed in a parameter the function never
+        // writes: it holds on every path (`can_sleep` in mm/z3fold.c __z3fold_alloc()'s retry loop).
         const keepFact = level === 1 ? () => true
-          : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) || k.startsWith(MOVED_FACT) || this.tracked.returned.has(k)
+          : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) ||
+            k.startsWith(MOVED_FACT) || this.tracked.returned.has(k) || (this.cfg.params.includes(k) && !this.tracked.written.has(k))
           : (k: string) => k.startsWith(MOVED_FACT);
         const keepPt = (f: string) => level < 3 && (f === 'pmd' || f === 'vmaExcl');
         state = {
