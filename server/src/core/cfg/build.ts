@@ -235,6 +235,15 @@ class CfgBuilder {
       this.eval(elseStart, ternary.assign(ternary.alternative));
       return this.join(thenStart, elseStart);
     }
+    const armed = ternaryArgument(e, expr);
+    if (armed) {
+      const b = this.branch(cur, toExpr(armed.condition), spanOf(armed.condition));
+      const thenStart = this.continueFrom(b);
+      this.eval(thenStart, armed.arms[0]);
+      const elseStart = this.continueFrom(b);
+      this.eval(elseStart, armed.arms[1]);
+      return this.join(thenStart, elseStart);
+    }
     this.eval(cur, expr);
     if (expr.kind === 'call' && expr.callee.startsWith('guard(')) this.scopes.at(-1)?.guards.push(expr);
     if (expr.kind === 'call' && NORETURN_FUNCTIONS.has(expr.callee)) {
@@ -393,15 +402,27 @@ class CfgBuilder {
   }
 
   private returnStatement(s: Node, cur: number): null {
+    const value = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    const expr = value ? toExpr(value) : undefined;
+    const armed = value && expr && ternaryArgument(value, expr);
+    if (armed) {
+      // `return f(…, locked ? locked : &local_locked)`: a return in each arm, as for a statement.
+      const b = this.branch(cur, toExpr(armed.condition), spanOf(armed.condition));
+      for (const arm of armed.arms) this.returnNode(s, this.continueFrom(b), arm);
+      return null;
+    }
+    this.returnNode(s, cur, expr);
+    return null;
+  }
+
+  private returnNode(s: Node, cur: number, value: Expr | undefined): void {
     const ret = this.node('return', spanOf(s));
     this.nodes[ret].label = 'return';
     this.nodes[ret].braced = s.parent?.type === 'compound_statement';
-    const value = s.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (value) this.nodes[ret].returnValue = toExpr(value);
+    if (value) this.nodes[ret].returnValue = value;
     this.releaseGuards(ret, this.activeGuards(), spanOf(s));
     this.edge(cur, ret);
     this.edge(ret, this.exitNode);
-    return null;
   }
 
   private labelNode(label: string): number {
@@ -533,6 +554,38 @@ function ternaryAssignment(node: Node): { condition: Node; consequence: Node; al
     kind: 'assign', op: '=', target: toExpr(target), value, span: spanOf(node), text: normalizeText(`${target.text} = ${arm.text}`),
   }), toExpr(arm));
   return { condition, consequence, alternative, assign };
+}
+
+/**
+ * `ret = f(…, locked ? locked : &local_locked)` (mm/gup.c populate_vma_page_range()): a call given one of two
+ * pointers by a conditional expression gets one of them, and writes through it: a branch on the condition,
+ * with the call in each arm given that pointer. Only pointers as arms (a name, `&x`, NULL).
+ */
+function ternaryArgument(node: Node, expr: Expr): { condition: Node; arms: [Expr, Expr] } | undefined {
+  const unparen = (n: Node | null): Node | null => {
+    while (n?.type === 'parenthesized_expression' && n.namedChildren.filter(isNode).length === 1) n = n.namedChildren.find(isNode) ?? null;
+    return n;
+  };
+  let callNode = unparen(node);
+  while (callNode?.type === 'assignment_expression' && callNode.childForFieldName('operator')?.text === '=') callNode = unparen(callNode.childForFieldName('right'));
+  if (callNode?.type !== 'call_expression') return undefined;
+  const args = callNode.childForFieldName('arguments')?.namedChildren.filter(isNode).filter((c) => c.type !== 'comment') ?? [];
+  const pointer = (n: Node | null) => n !== null && (n.type === 'identifier' || n.type === 'null' ||
+    (n.type === 'pointer_expression' && n.child(0)?.text === '&'));
+  const index = args.findIndex((a) => {
+    const c = unparen(a);
+    return c?.type === 'conditional_expression' && pointer(unparen(c.childForFieldName('consequence'))) && pointer(unparen(c.childForFieldName('alternative')));
+  });
+  if (index < 0) return undefined;
+  const ternary = unparen(args[index])!;
+  const condition = ternary.childForFieldName('condition');
+  if (!condition) return undefined;
+  const withArg = (e: Expr, arm: Node): Expr => {
+    if (e.kind === 'assign') return { ...e, value: withArg(e.value, arm) };
+    if (e.kind !== 'call' || e.args.length !== args.length) return e;
+    return { ...e, args: e.args.map((a, i) => (i === index ? toExpr(unparen(arm)!) : a)) };
+  };
+  return { condition, arms: [withArg(expr, ternary.childForFieldName('consequence')!), withArg(expr, ternary.childForFieldName('alternative')!)] };
 }
 
 function isStatementNode(n: Node): boolean {

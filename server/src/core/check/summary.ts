@@ -8,7 +8,7 @@ import type { Expr, FunctionCfg, Span } from '../cfg/types';
 import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
-import { compareValues, sameValue } from './values';
+import { commonValue, compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
@@ -149,7 +149,12 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
     if (same) {
       same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
-      same.conditions = same.conditions.filter((c) => conditions.some((d) => c.arg === d.arg && c.path === d.path && sameValue(c.value, d.value)));
+      // What both paths knew of an argument: `flags` with FOLL_UNLOCKABLE set on both, whatever else differs.
+      same.conditions = same.conditions.flatMap((c) => {
+        const d = conditions.find((x) => c.arg === x.arg && c.path === x.path);
+        const value = d && commonValue(c.value, d.value);
+        return value ? [{ ...c, value }] : [];
+      });
     } else outcomes.push(outcome);
   }
   dropUntellableReturnedLocks(outcomes);

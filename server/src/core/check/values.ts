@@ -54,7 +54,12 @@ export function compareValues(a: Value, b: Value): boolean | undefined {
   if (b.eq !== undefined && a.ne?.includes(b.eq)) return false;
   if (a.truth !== undefined && b.truth !== undefined && a.truth !== b.truth) return false;
   // One has a bit of a mask set that the other is known clear of, or is 0.
-  const apart = (x: Value, y: Value) => (x.bits ?? []).some((m) => y.eq === '0' || (y.clear ?? []).some((c) => within(m, c)));
+  // Or exactly some flags (`FOLL_TOUCH|FOLL_WRITE`) and a mask of which it has none, or a flag known clear.
+  const apart = (x: Value, y: Value) => {
+    const exact = exactFlags(y);
+    return (x.bits ?? []).some((m) => y.eq === '0' || (y.clear ?? []).some((c) => within(m, c)) || (exact !== undefined && !flagsOf(m).some((f) => exact.includes(f)))) ||
+      (exact !== undefined && (x.clear ?? []).some((m) => flagsOf(m).some((f) => exact.includes(f))));
+  };
   if (apart(a, b) || apart(b, a)) return false;
   return undefined;
 }
@@ -78,6 +83,12 @@ export function flagMask(e: Expr): string | undefined {
 }
 
 const flagsOf = (mask: string) => mask.split('|');
+/** The single flags a value is exactly made of (`FOLL_TOUCH`, `FOLL_TOUCH|FOLL_WRITE`), if it is. */
+function exactFlags(v: Value): string[] | undefined {
+  const flags = v.eq?.split('|');
+  return flags?.every((f) => isNamedConstant(f) && !FLAG_MASKS.has(f)) ? flags : undefined;
+}
+
 /** The masks of the lists, once each, in order: how bits and clear stay comparable (sameValue). */
 const masks = (...lists: (readonly string[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort();
 const within = (inner: string, outer: string) => flagsOf(inner).every((f) => flagsOf(outer).includes(f));
@@ -85,6 +96,9 @@ const within = (inner: string, outer: string) => flagsOf(inner).every((f) => fla
 /** `v & MASK`: known when v is one of its flags, carries a set mask inside it, is known clear of it, or is 0. */
 export function testMask(v: Value, mask: string): boolean | undefined {
   if (v.eq !== undefined && flagsOf(mask).includes(v.eq)) return true;
+  // Exactly these flags (`FOLL_TOUCH | FOLL_WRITE`, ORed from named flags): any of the mask's is among them or not.
+  const exact = exactFlags(v);
+  if (exact && exact.length > 1 && flagsOf(mask).every((f) => isNamedConstant(f) && !FLAG_MASKS.has(f))) return flagsOf(mask).some((f) => exact.includes(f));
   if (v.truth === false) return false;
   // A named flag tested with `&` is one bit: another one, known exactly, has none of the mask's.
   if (v.eq !== undefined && isNamedConstant(v.eq) && !FLAG_MASKS.has(v.eq)) return false;
@@ -115,12 +129,37 @@ export function sameValue(a: Value, b: Value): boolean {
 }
 
 /**
+ * What two values have in common, for a condition that holds on either of two paths: the same exact value,
+ * truth and sign, the excluded values and flag masks known set or clear on both. Undefined when nothing is.
+ */
+export function commonValue(a: Value, b: Value): Value | undefined {
+  if (sameValue(a, b)) return a;
+  const both = (x: string[] | undefined, y: string[] | undefined) => (x ?? []).filter((m) => (y ?? []).includes(m));
+  const out: Value = {
+    ...(a.eq !== undefined && a.eq === b.eq ? { eq: a.eq } : {}),
+    ...(a.truth !== undefined && a.truth === b.truth ? { truth: a.truth } : {}),
+    ...(a.negative && b.negative ? { negative: true } : {}),
+    ...(both(a.ne, b.ne).length > 0 ? { ne: both(a.ne, b.ne) } : {}),
+    ...(both(a.bits, b.bits).length > 0 ? { bits: both(a.bits, b.bits) } : {}),
+    ...(both(a.clear, b.clear).length > 0 ? { clear: both(a.clear, b.clear) } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
  * `a | b`: the flag masks either side is known to carry (`ret | VM_FAULT_LOCKED`), and non-zero once any is
  * set. What `a` was known clear of stays clear only when `b` is exactly known (a named flag or 0).
  */
 export function orValues(a: Value, b: Value): Value {
   if (a.eq === '0') return b;
   if (b.eq === '0') return a;
+  // Named flags ORed together are exactly those flags (mm/gup.c populate_vma_page_range()'s `gup_flags`).
+  const exactA = exactFlags(a);
+  const exactB = exactFlags(b);
+  if (exactA && exactB) {
+    const all = masks(exactA, exactB);
+    return { eq: all.join('|'), bits: all, truth: true };
+  }
   const exact = (v: Value) => v.eq !== undefined && isNamedConstant(v.eq);
   const setIn = (v: Value) => (exact(v) ? [v.eq!] : v.bits);
   const bits = masks(setIn(a), setIn(b));
