@@ -1,7 +1,7 @@
 // Every call a function's CFG makes, in its statements, conditions and returns, nested calls included.
 import type { Expr, FunctionCfg } from './types';
 
-export function forEachCall(cfg: FunctionCfg, visit: (call: Expr & { kind: 'call' }) => void): void {
+export function forEachCall(cfg: Pick<FunctionCfg, 'nodes'>, visit: (call: Expr & { kind: 'call' }) => void): void {
   const walk = (e: Expr): void => {
     if (e.kind === 'call') {
       visit(e);

@@ -10,6 +10,7 @@ import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { commonValue, compareValues, sameValue } from './values';
 import { RETURNED } from './identity';
+import { forEachCall } from '../cfg/calls';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
 export interface SummaryEffect {
@@ -124,7 +125,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     const outParams = new Map<number, Value>();
     params.forEach((p, i) => {
       const v = exit.state.facts.get(`*${p}`);
-      if (v) outParams.set(i, v);
+      // What the function only read there (`*flags & FOLL_WRITE` in 6.1 mm/gup.c faultin_page()) is no value
+      // it hands back.
+      if (v && mayWritePointee(cfg, p, written)) outParams.set(i, v);
     });
     const pt = [...exit.state.pt.entries()]
       // A PMD the callee leaves cleared is reported there (BACKOFF-RESTORES-PMD), once, not in every caller,
@@ -293,6 +296,14 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
     if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, returnsArg: undefined, conditions: [] });
   }
   return [...byEffects.values()];
+}
+
+/** Whether the function may write `*p`: it assigns it, or passes `p` on to a call, which may. */
+function mayWritePointee(cfg: Pick<FunctionCfg, 'nodes'>, p: string, written: ReadonlySet<string>): boolean {
+  if (written.has(`*${p}`)) return true;
+  let passed = false;
+  forEachCall(cfg, (call) => { passed ||= call.args.some((a) => a.kind === 'ident' && a.name === p); });
+  return passed;
 }
 
 /**
