@@ -492,14 +492,18 @@ class Interpreter {
         // never returned NULL, and its callers do not test it); nor can mapping a table this path has
         // already mapped under the same mmap_lock: take the first, successful, outcome.
         const cannotFail = row.failsOnlyWith !== undefined && this.ctx.protocol?.kernel[row.failsOnlyWith] === 'no';
-        let chosen = observed && !cannotFail && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
+        // Outcomes told apart by what they write through a pointer (`&locked`) are all taken: the path reads it.
+        const toldByPointer = outcomes.some((o) => o.sets);
+        let chosen = (observed || toldByPointer) && !cannotFail && !(table && base.facts.get(table)?.truth) ? outcomes : outcomes.slice(0, 1);
         // A trylock of a lock this path already holds fails: that is how `WARN_ON(z3fold_page_trylock(zhdr))`
         // in mm/z3fold.c checks that the caller holds it.
         const feasible = chosen.filter((o) => !o.effects.some((eff) => this.takesHeldLock(eff, e, base, resultTarget)));
         if (feasible.length > 0) chosen = feasible;
         return chosen.flatMap((o, i) => {
           // An outcome for one value of an argument: taken where the path allows that value, which it then knows.
-          const at = o.when ? assumeArgument(e.args[o.when.arg], o.when.truth, base) : base;
+          const assumed = (o.whenFlags ?? []).reduce<State | undefined>((st, f) => st && assumeFlags(e.args[f.arg], f.mask, f.set, f.known === true, st),
+            o.when ? assumeArgument(e.args[o.when.arg], o.when.truth, base) : base);
+          const at = assumed && o.sets ? writeThrough(e.args[o.sets.arg], o.sets.truth, assumed) : assumed;
           if (!at) return [];
           let after = this.applyEffects(o.effects, e, cloneState(at), resultTarget);
           if (table && i === 0) after = setFact(after, table, { truth: true });
@@ -1139,6 +1143,36 @@ function assumeArgument(arg: Expr | undefined, truth: boolean, s: State): State 
   return arg.kind === 'ident' ? setFact(s, arg.name, truth ? { truth: true } : { truth: false, eq: '0' }) : s;
 }
 
+/**
+ * An outcome for flags of an argument set (or clear): taken where the path allows it (`onlyKnown`: where it
+ * knows it), which then knows them.
+ * An argument written out (`FAULT_FLAG_WRITE | FAULT_FLAG_ALLOW_RETRY`) says which flags it has.
+ */
+function assumeFlags(arg: Expr | undefined, mask: string, set: boolean, onlyKnown: boolean, s: State): State | undefined {
+  const written = arg && flagMask(arg);
+  if (written !== undefined) return written.split('|').includes(mask) === set ? s : undefined;
+  if (arg?.kind !== 'ident') return s;
+  const value = s.facts.get(arg.name) ?? {};
+  const known = testMask(value, mask);
+  if (known !== undefined) return known === set ? s : undefined;
+  return onlyKnown ? undefined : setFact(s, arg.name, refineMask(value, mask, set));
+}
+
+/**
+ * An outcome that writes `truth` through a pointer argument: `&locked` sets `locked`, a pointer parameter
+ * passed on sets what it points to. NULL is written by no outcome: only one that writes true happens then.
+ */
+function writeThrough(arg: Expr | undefined, truth: boolean, s: State): State | undefined {
+  if (!arg || isZeroLiteral(arg) || (arg.kind === 'ident' && arg.name === 'NULL')) return truth ? s : undefined;
+  const written = truth ? { truth: true } : { eq: '0', truth: false };
+  if (arg.kind === 'unary' && arg.op === '&') return setFact(s, lvalueText(arg.arg), written);
+  if (arg.kind !== 'ident') return s;
+  if (truth) return setFact(s, `*${arg.name}`, written);
+  // Cleared through a pointer the path passed on: the pointer was not NULL (`if (locked && *locked == 0)`).
+  const pointer = refineTruth(s.facts.get(arg.name) ?? {}, true);
+  return pointer ? setFact(setFact(s, `*${arg.name}`, written), arg.name, pointer) : undefined;
+}
+
 function setFact(s: State, key: string, v: Value): State {
   const out = withOwnFacts(s);
   out.facts.set(key, v);
@@ -1345,6 +1379,10 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
 function testedByCallees(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): string[] {
   const out: string[] = [];
   forEachCall(cfg, (call) => {
+    // A row's outcomes for flags of an argument (handle_mm_fault()'s `fault_flags`) read its value.
+    for (const o of resolveApi(call.callee, call.args.length)?.outcomes ?? []) {
+      for (const { arg } of o.whenFlags ?? []) if (call.args[arg]?.kind === 'ident') out.push(exprText(call.args[arg]));
+    }
     for (const o of summaries.get(call.callee)?.outcomes ?? []) {
       for (const { arg, path } of o.conditions) {
         const target = conditionTarget(call, arg, path);

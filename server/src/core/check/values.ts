@@ -43,7 +43,9 @@ export function valueForReturnSpec(spec: ReturnSpec): Value {
   if (spec === 'negative') return { truth: true, ne: ['0'], negative: true };
   if (spec === 'valid-pointer') return { truth: true, ne: ['0', 'ERR_PTR'] };
   if (spec === 'error-pointer') return { eq: 'ERR_PTR', truth: true };
+  if (spec === 'any') return {};
   if ('eq' in spec) return { eq: spec.eq, truth: spec.eq === '0' ? false : isFlagBit(spec.eq) ? true : undefined };
+  if ('clear' in spec) return { clear: [spec.clear] };
   return { ne: [spec.ne] };
 }
 

@@ -85,13 +85,28 @@ export interface LockEffect {
 }
 
 /** A returned value an outcome applies to: zero/NULL/false, anything else, or a named constant. */
-export type ReturnSpec = 'zero' | 'nonzero' | 'negative' | 'valid-pointer' | 'error-pointer' | { eq: string } | { ne: string };
+/**
+ * What an outcome returns. `clear`: no flag of the mask is set (a flag mask as written, its flags sorted and
+ * joined by '|'); `any`: the value says nothing (the outcome is told by what it writes through a pointer).
+ */
+export type ReturnSpec = 'zero' | 'nonzero' | 'negative' | 'valid-pointer' | 'error-pointer' | 'any' | { eq: string } | { ne: string } |
+  { clear: string };
 
 export interface Outcome {
   returns: ReturnSpec;
   effects: LockEffect[];
   /** The outcome happens only when this argument is true (or false): `unlock` of do_vmi_munmap(). */
   when?: { arg: number; truth: boolean };
+  /**
+   * The outcome writes this truth value through the pointer argument (`int *locked` of the GUP calls). A
+   * NULL argument is written by no outcome, and only those that write true happen.
+   */
+  sets?: { arg: number; truth: boolean };
+  /**
+   * The outcome happens only when flags of this argument are set (or clear): `fault_flags` of
+   * handle_mm_fault(). `known`: only where the path knows it (a rare flag callers set on purpose).
+   */
+  whenFlags?: { arg: number; mask: string; set: boolean; known?: boolean }[];
 }
 
 export interface ApiRow {
@@ -156,6 +171,19 @@ const unlockedOnSuccessIf = (arg: number): Outcome[] => [
   { returns: 'nonzero', effects: [] },
 ];
 
+/** A flag of handle_mm_fault()'s `flags` argument, set or clear. */
+const faultFlag = (mask: string, set: boolean, known?: boolean) => ({ arg: 2, mask, set, known });
+
+/**
+ * mm/gup.c get_user_pages_remote() and its kin: "@locked: pointer to lock flag indicating whether lock is held
+ * and subsequently whether VM_FAULT_RETRY functionality can be utilised. Lock must initially be held." The
+ * mmap_lock is dropped exactly when *locked is set to 0.
+ */
+const unlockedWhenCleared = (lockedArg: number): Outcome[] => [
+  { returns: 'any', sets: { arg: lockedArg, truth: true }, effects: [] },
+  { returns: 'any', sets: { arg: lockedArg, truth: false }, effects: [rel('mmap', 'family', 'read')] },
+];
+
 export const LOCK_API: ApiRow[] = [
   // mmap_lock (include/linux/mmap_lock.h)
   lock('mmap_read_lock', acq('mmap', 'family', 'read')),
@@ -176,6 +204,37 @@ export const LOCK_API: ApiRow[] = [
   // then read-unlocks). Their callers in mm/mmap.c and mm/mremap.c (brk, mremap) rely on it.
   { name: 'do_vmi_munmap', arity: 6, outcomes: unlockedOnSuccessIf(5) },
   { name: 'do_vmi_align_munmap', arity: 7, outcomes: unlockedOnSuccessIf(6) },
+
+  // mm/memory.c handle_mm_fault(): "The mmap_lock may have been released depending on flags and our return
+  // value": VM_FAULT_RETRY (the fault waited and dropped it, filemap_fault()/__folio_lock_or_retry()) and
+  // VM_FAULT_COMPLETED (it finished without it). Its callers in mm/ hold the mmap_lock (mm/gup.c faultin_page(),
+  // fixup_user_fault(); mm/hmm.c hmm_vma_fault()).
+  // Only with FAULT_FLAG_ALLOW_RETRY, which callers set on purpose (mm/gup.c faultin_page() for
+  // FOLL_UNLOCKABLE, fixup_user_fault() when it may report `unlocked`; mm/hmm.c never does); with
+  // FAULT_FLAG_RETRY_NOWAIT too, a retry keeps it (include/linux/mm_types.h, "Don't drop mmap lock and wait
+  // when retrying"), which only callers that set it expect (faultin_page() for FOLL_NOWAIT), and it never
+  // completes without it (faultin_page(): "With FAULT_FLAG_RETRY_NOWAIT we'll never release the mmap lock").
+  {
+    name: 'handle_mm_fault',
+    arity: 4,
+    outcomes: [
+      { returns: { clear: 'VM_FAULT_COMPLETED|VM_FAULT_RETRY' }, effects: [] },
+      { returns: { eq: 'VM_FAULT_RETRY' }, whenFlags: [faultFlag('FAULT_FLAG_ALLOW_RETRY', true, true), faultFlag('FAULT_FLAG_RETRY_NOWAIT', false)], effects: [rel('mmap', 'family', 'read')] },
+      { returns: { eq: 'VM_FAULT_RETRY' }, whenFlags: [faultFlag('FAULT_FLAG_ALLOW_RETRY', true, true), faultFlag('FAULT_FLAG_RETRY_NOWAIT', true, true)], effects: [] },
+      { returns: { eq: 'VM_FAULT_COMPLETED' }, whenFlags: [faultFlag('FAULT_FLAG_ALLOW_RETRY', true, true), faultFlag('FAULT_FLAG_RETRY_NOWAIT', false)], effects: [rel('mmap', 'family', 'read')] },
+    ],
+  },
+  // The pinning and faulting-in calls of mm/gup.c with an `int *locked` (6.5 dropped the `vmas` argument;
+  // 6.1 faults in a VMA's range, later kernels an mm's).
+  { name: 'get_user_pages_remote', arity: 7, outcomes: unlockedWhenCleared(6) },
+  { name: 'get_user_pages_remote', arity: 6, outcomes: unlockedWhenCleared(5) },
+  { name: 'pin_user_pages_remote', arity: 7, outcomes: unlockedWhenCleared(6) },
+  { name: 'pin_user_pages_remote', arity: 6, outcomes: unlockedWhenCleared(5) },
+  { name: 'faultin_vma_page_range', arity: 5, outcomes: unlockedWhenCleared(4) },
+  { name: 'faultin_page_range', arity: 5, outcomes: unlockedWhenCleared(4) },
+  // mm/hugetlb.c follow_hugetlb_page() (until 6.5), GUP's hugetlb walk: hugetlb_fault() with
+  // FAULT_FLAG_ALLOW_RETRY, "*locked = 0" when it returns VM_FAULT_RETRY or VM_FAULT_COMPLETED.
+  { name: 'follow_hugetlb_page', arity: 9, outcomes: unlockedWhenCleared(8) },
 
   // Per-VMA locks
   lock('vma_start_write', acq('vma', arg0, 'write')),

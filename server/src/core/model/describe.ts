@@ -41,6 +41,7 @@ function describeReturn(spec: ReturnSpec): string {
   if (typeof spec === 'string') return RETURN_WORDS[spec] ?? spec;
   if ('eq' in spec) return spec.eq;
   if ('ne' in spec) return `anything but ${spec.ne}`;
+  if ('clear' in spec) return `a value with none of ${spec.clear.split('|').join(', ')} set`;
   return JSON.stringify(spec);
 }
 
@@ -51,6 +52,7 @@ const RETURN_WORDS: Record<string, string> = {
   negative: 'a negative error code',
   'valid-pointer': 'a valid pointer',
   'error-pointer': 'an error pointer (IS_ERR)',
+  any: 'any value (the outcome is told by what it writes through a pointer argument)',
 };
 
 /** What a protocol call is, for hovers: its title, protocol steps, the paragraph, and the rules it is checked against. */
