@@ -212,6 +212,8 @@ export class MmReviewServer {
         ? `read the lock effects of ${summaries.size} functions of ${join(tree, 'include', 'linux')}`
         : `${tree} has no include/linux: calls of the kernel's header functions stay unknown`);
     }
+    // Headers with no lock wrapper change nothing: the checks in flight go on.
+    if (summaries?.size === 0) summaries = undefined;
     if (!summaries && !options.externalSummaries) return;
     const { externalSummaries: _, ...withoutHeaders } = options;
     if (await this.useCheckerOptions(summaries ? { ...withoutHeaders, externalSummaries: summaries } : withoutHeaders)) {
