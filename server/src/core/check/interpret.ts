@@ -338,7 +338,7 @@ class Interpreter {
     });
   }
 
-  /** `si->cluster_info`: a field of a parameter the function never writes, as its text. */
+  /** `si->cluster_info`: a field reached through a parameter the function never writes, as its text. */
   private parameterField(e: Expr): string | undefined {
     if (e.kind !== 'opaque' && e.kind !== 'ident') return undefined;
     const text = exprText(e);
@@ -357,8 +357,7 @@ class Interpreter {
     });
     e.args.forEach((a, i) => {
       if ((a.kind !== 'ident' && a.kind !== 'const') || known.has(i)) return;
-      // A literal (`false`, `0`) or named constant, or what the path knows of a variable.
-      const v = literalValue(a) ?? (a.kind === 'ident' ? st.facts.get(a.name) : undefined);
+      const v = this.argumentValue(a, st);
       if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
     });
     this.ctx.onSummaryCall?.(e.callee, known);
@@ -1145,8 +1144,8 @@ function assumeArgument(arg: Expr | undefined, truth: boolean, s: State): State 
 
 /**
  * An outcome for flags of an argument set (or clear): taken where the path allows it (`onlyKnown`: where it
- * knows it), which then knows them.
- * An argument written out (`FAULT_FLAG_WRITE | FAULT_FLAG_ALLOW_RETRY`) says which flags it has.
+ * knows it), which then knows them. An argument written out (`FAULT_FLAG_WRITE | FAULT_FLAG_ALLOW_RETRY`) says
+ * which flags it has.
  */
 function assumeFlags(arg: Expr | undefined, mask: string, set: boolean, onlyKnown: boolean, s: State): State | undefined {
   const written = arg && flagMask(arg);

@@ -105,6 +105,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   if (!result.complete) return undefined;
   const written = writtenPaths(cfg);
   const outcomes: SummaryOutcome[] = [];
+  const writable = new Set(params.filter((p) => mayWritePointee(cfg, p, written)));
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
     // Parameters this path assigned: they no longer name the caller's arguments.
@@ -127,7 +128,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       const v = exit.state.facts.get(`*${p}`);
       // What the function only read there (`*flags & FOLL_WRITE` in 6.1 mm/gup.c faultin_page()) is no value
       // it hands back.
-      if (v && mayWritePointee(cfg, p, written)) outParams.set(i, v);
+      if (v && writable.has(p)) outParams.set(i, v);
     });
     const pt = [...exit.state.pt.entries()]
       // A PMD the callee leaves cleared is reported there (BACKOFF-RESTORES-PMD), once, not in every caller,
@@ -216,6 +217,9 @@ function netEffect(lock: LockRecord): 'acquire' | 'release' | undefined {
   return undefined;
 }
 
+/** `root@entry`: a lock reached through a parameter's first value (MOVED_FACT). */
+const ENTRY_PARAMETER = new RegExp(`^([A-Za-z_]\\w*)${ENTRY_NAME}`);
+
 /**
  * The lock's identity in terms the caller can instantiate; undefined for locks on the callee's locals, except
  * the local it returns (`$ret`): mm/swapfile.c lock_cluster() returns the cluster whose lock it took.
@@ -224,7 +228,7 @@ function calleeIdentity(lock: LockRecord, params: string[], locals: string[], re
   const key = lock.key.slice(lock.family.length + 1);
   if (FAMILIES[lock.family].singleton) return key;
   // `root@entry->rwsem`: through the parameter's value on entry (MOVED_FACT).
-  const entry = /^([A-Za-z_]\w*)@entry/.exec(key);
+  const entry = ENTRY_PARAMETER.exec(key);
   const identity = entry ? entry[1] + key.slice(entry[0].length) : key;
   const root = /^[A-Za-z_]\w*/.exec(identity)?.[0];
   // A parameter assigned on the path is a local there, but for its first value's locks.
