@@ -171,8 +171,11 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
   // Only locks the caller can name: the mmap_lock, or one reached through a parameter. A lock released on
   // an object the function looked up itself (a loop cursor) is not the caller's to track.
   const callerNamed = (l: LockRecord) => FAMILIES[l.family].singleton || input.params.includes(identityOf(l).split(/\W/)[0]);
+  // Nor one released through a parameter the path assigned another object (MOVED_FACT).
+  const movedAt = (e: ExitState, l: LockRecord) => e.state.facts.has(`${MOVED_FACT}${identityOf(l).split(/\W/)[0]}`);
   const keys = new Set(exits.flatMap((e) => [...e.state.locks.values()]
-    .filter((l) => l.fromCaller && !l.ownerUnknown && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l)).map((l) => l.key)));
+    .filter((l) => l.fromCaller && !l.ownerUnknown && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l) && !movedAt(e, l))
+    .map((l) => l.key)));
   for (const key of keys) {
     const family = key.slice(0, key.indexOf(':')) as LockFamily;
     const released = exits.filter((e) => e.state.locks.get(key)?.status === 'released');

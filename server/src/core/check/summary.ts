@@ -117,6 +117,11 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       const stored = exit.state.facts.get(`${STORED_FACT}${lock.key}`)?.eq;
       const identity = calleeIdentity(stored ? { ...lock, key: `${lock.family}:${stored}` } : lock, params, locals,
         effect === 'acquire' ? returnedLocal(exit.node.returnValue) : undefined, moved);
+      // Released through a parameter after the path assigned it a new object (mm/swapfile.c unuse_pte():
+      // `folio = ksm_might_need_to_copy(folio, …)`, then the copy unlocked when `folio != swapcache`): that
+      // object came from a callee, not from the caller, whose argument's locks are named `@entry`.
+      const root = /^[A-Za-z_]\w*/.exec(lock.key.slice(lock.family.length + 1))?.[0];
+      if (identity === undefined && root !== undefined && moved.has(root)) continue;
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
         effects.push({ op: 'release-all', family: lock.family, identity: '*' });
