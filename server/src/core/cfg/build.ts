@@ -224,18 +224,10 @@ class CfgBuilder {
       this.edge(stop, this.exitNode);
       return this.continueFrom(b);
     }
-    const ternary = ternaryAssignment(e);
-    if (ternary) {
-      // `pte = (mm == &init_mm) ? pte_offset_kernel(...) : pte_alloc_map_lock(...)` (mm/memory.c
-      // apply_to_pte_range()) runs one arm: a branch on the condition, which a later test of it then repeats.
-      const b = this.branch(cur, toExpr(ternary.condition), spanOf(ternary.condition));
-      const thenStart = this.continueFrom(b);
-      this.eval(thenStart, ternary.assign(ternary.consequence));
-      const elseStart = this.continueFrom(b);
-      this.eval(elseStart, ternary.assign(ternary.alternative));
-      return this.join(thenStart, elseStart);
-    }
-    const armed = ternaryArgument(e, expr);
+    // `pte = (mm == &init_mm) ? pte_offset_kernel(...) : pte_alloc_map_lock(...)` (mm/memory.c
+    // apply_to_pte_range()) runs one arm, and `f(…, locked ? locked : &local_locked)` gets one pointer: a branch
+    // on the condition, which a later test of it then repeats, and the statement in each arm.
+    const armed = ternaryAssignment(e) ?? ternaryArgument(e, expr);
     if (armed) {
       const b = this.branch(cur, toExpr(armed.condition), spanOf(armed.condition));
       const thenStart = this.continueFrom(b);
@@ -529,21 +521,35 @@ function declaredWithoutValue(decl: Node): string[] {
   });
 }
 
-/**
- * `a = b = (c ? x : y)` whose arms call something: the condition, the arms, and the assignment chain built
- * around an arm. Arms without calls stay one expression: only a call's effects need the branch.
- */
-function ternaryAssignment(node: Node): { condition: Node; consequence: Node; alternative: Node; assign: (arm: Node) => Expr } | undefined {
-  const unparen = (n: Node | null): Node | null => {
-    while (n?.type === 'parenthesized_expression' && n.namedChildren.filter(isNode).length === 1) n = n.namedChildren.find(isNode) ?? null;
-    return n;
-  };
+/** A statement expression split in two by a conditional expression: the condition, the statement in each arm. */
+interface Armed {
+  condition: Node;
+  arms: [Expr, Expr];
+}
+
+/** `n` without the parentheses around it. */
+function unparenthesized(n: Node | null): Node | null {
+  while (n?.type === 'parenthesized_expression' && n.namedChildren.filter(isNode).length === 1) n = n.namedChildren.find(isNode) ?? null;
+  return n;
+}
+
+/** `a = b = value`: the targets, left to right, and the value (the node itself when it assigns nothing). */
+function assignmentChain(node: Node): { targets: Node[]; value: Node | null } {
   const targets: Node[] = [];
-  let cur = unparen(node);
-  while (cur?.type === 'assignment_expression' && cur.childForFieldName('operator')?.text === '=') {
-    targets.push(cur.childForFieldName('left')!);
-    cur = unparen(cur.childForFieldName('right'));
+  let value = unparenthesized(node);
+  while (value?.type === 'assignment_expression' && value.childForFieldName('operator')?.text === '=') {
+    targets.push(value.childForFieldName('left')!);
+    value = unparenthesized(value.childForFieldName('right'));
   }
+  return { targets, value };
+}
+
+/**
+ * `a = b = (c ? x : y)` whose arms call something: the assignment chain built around each arm. Arms without
+ * calls stay one expression: only a call's effects need the branch.
+ */
+function ternaryAssignment(node: Node): Armed | undefined {
+  const { targets, value: cur } = assignmentChain(node);
   if (targets.length === 0 || cur?.type !== 'conditional_expression') return undefined;
   const condition = cur.childForFieldName('condition');
   const consequence = cur.childForFieldName('consequence');
@@ -553,37 +559,32 @@ function ternaryAssignment(node: Node): { condition: Node; consequence: Node; al
   const assign = (arm: Node): Expr => targets.reduceRight<Expr>((value, target) => ({
     kind: 'assign', op: '=', target: toExpr(target), value, span: spanOf(node), text: normalizeText(`${target.text} = ${arm.text}`),
   }), toExpr(arm));
-  return { condition, consequence, alternative, assign };
+  return { condition, arms: [assign(consequence), assign(alternative)] };
 }
 
 /**
  * `ret = f(…, locked ? locked : &local_locked)` (mm/gup.c populate_vma_page_range()): a call given one of two
- * pointers by a conditional expression gets one of them, and writes through it: a branch on the condition,
- * with the call in each arm given that pointer. Only pointers as arms (a name, `&x`, NULL).
+ * pointers by a conditional expression gets one of them, and writes through it: the call in each arm given
+ * that pointer. Only pointers as arms (a name, `&x`, NULL).
  */
-function ternaryArgument(node: Node, expr: Expr): { condition: Node; arms: [Expr, Expr] } | undefined {
-  const unparen = (n: Node | null): Node | null => {
-    while (n?.type === 'parenthesized_expression' && n.namedChildren.filter(isNode).length === 1) n = n.namedChildren.find(isNode) ?? null;
-    return n;
-  };
-  let callNode = unparen(node);
-  while (callNode?.type === 'assignment_expression' && callNode.childForFieldName('operator')?.text === '=') callNode = unparen(callNode.childForFieldName('right'));
+function ternaryArgument(node: Node, expr: Expr): Armed | undefined {
+  const callNode = assignmentChain(node).value;
   if (callNode?.type !== 'call_expression') return undefined;
   const args = callNode.childForFieldName('arguments')?.namedChildren.filter(isNode).filter((c) => c.type !== 'comment') ?? [];
   const pointer = (n: Node | null) => n !== null && (n.type === 'identifier' || n.type === 'null' ||
     (n.type === 'pointer_expression' && n.child(0)?.text === '&'));
   const index = args.findIndex((a) => {
-    const c = unparen(a);
-    return c?.type === 'conditional_expression' && pointer(unparen(c.childForFieldName('consequence'))) && pointer(unparen(c.childForFieldName('alternative')));
+    const c = unparenthesized(a);
+    return c?.type === 'conditional_expression' && pointer(unparenthesized(c.childForFieldName('consequence'))) && pointer(unparenthesized(c.childForFieldName('alternative')));
   });
   if (index < 0) return undefined;
-  const ternary = unparen(args[index])!;
+  const ternary = unparenthesized(args[index])!;
   const condition = ternary.childForFieldName('condition');
   if (!condition) return undefined;
   const withArg = (e: Expr, arm: Node): Expr => {
     if (e.kind === 'assign') return { ...e, value: withArg(e.value, arm) };
     if (e.kind !== 'call' || e.args.length !== args.length) return e;
-    return { ...e, args: e.args.map((a, i) => (i === index ? toExpr(unparen(arm)!) : a)) };
+    return { ...e, args: e.args.map((a, i) => (i === index ? toExpr(unparenthesized(arm)!) : a)) };
   };
   return { condition, arms: [withArg(expr, ternary.childForFieldName('consequence')!), withArg(expr, ternary.childForFieldName('alternative')!)] };
 }
