@@ -51,3 +51,8 @@ export function within(identity: string, object: string): boolean {
 export function isGlobalLockName(identity: string): boolean {
   return /^[a-z_]\w*_lock$/.test(identity);
 }
+
+/** The name a lock identity or field path starts from (`vma` of `vma->anon_vma`, `root` of `root@entry->rwsem`). */
+export function rootOf(identity: string): string {
+  return /^[A-Za-z_]\w*/.exec(identity)?.[0] ?? '';
+}

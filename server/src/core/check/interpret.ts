@@ -7,10 +7,10 @@ import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TAB
 import { deadLocalsAt } from './liveness';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
-import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, within } from './identity';
+import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
-import { compareValues, flagMask, isNamedConstant, isNegative, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, valueForReturnSpec } from './values';
+import { compareValues, flagMask, isNamedConstant, isNegative, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, truthValue, valueForReturnSpec } from './values';
 
 export interface ExitState {
   state: State;
@@ -143,7 +143,7 @@ class Interpreter {
         // writes: it holds on every path (`can_sleep` in mm/z3fold.c __z3fold_alloc()'s retry loop).
         const keepFact = level === 1 ? () => true
           : level === 2 ? (k: string) => /^[*#]/.test(k) || (k.startsWith('?') && !k.includes('(')) || k.startsWith(TABLE_FACT) || k.startsWith(ALIAS_FACT) ||
-            k.startsWith(MOVED_FACT) || this.tracked.returned.has(k) || (this.cfg.params.includes(k) && !this.tracked.written.has(k))
+            k.startsWith(MOVED_FACT) || this.tracked.returned.has(k) || this.tracked.fixedParams.has(k)
           : (k: string) => k.startsWith(MOVED_FACT);
         const keepPt = (f: string) => level < 3 && (f === 'pmd' || f === 'vmaExcl');
         state = {
@@ -291,11 +291,6 @@ class Interpreter {
     return s.facts.get(text) ?? {};
   }
 
-  /** What the path knows of an argument's value: a literal, or a remembered variable. */
-  private argumentValue(arg: Expr, s: State): Value | undefined {
-    return literalValue(arg) ?? (arg.kind === 'ident' ? s.facts.get(arg.name) : undefined);
-  }
-
   private assign(e: Expr & { kind: 'assign' }, entered: State): Forked {
     const target = lvalueText(e.target);
     const observed = this.tracked.tested.has(target);
@@ -342,7 +337,7 @@ class Interpreter {
   private parameterField(e: Expr): string | undefined {
     if (e.kind !== 'opaque' && e.kind !== 'ident') return undefined;
     const text = exprText(e);
-    return FIELD_PATH.test(text) && text.includes('-') && this.cfg.params.includes(rootOf(text)) && !this.tracked.written.has(rootOf(text)) ? text : undefined;
+    return FIELD_PATH.test(text) && text.includes('-') && this.tracked.fixedParams.has(rootOf(text)) ? text : undefined;
   }
 
   /**
@@ -357,7 +352,7 @@ class Interpreter {
     });
     e.args.forEach((a, i) => {
       if ((a.kind !== 'ident' && a.kind !== 'const') || known.has(i)) return;
-      const v = this.argumentValue(a, st);
+      const v = argumentValue(a, st);
       if (v?.eq !== undefined) known.set(-1 - i, { eq: v.eq, truth: v.truth });
     });
     this.ctx.onSummaryCall?.(e.callee, known);
@@ -529,7 +524,7 @@ class Interpreter {
           s: this.keptByOutcome(this.applySummary(o, e, at, outArgs, contextual.expects, into), at, o, contextual.outcomes, e, into),
           // An outcome that returns its argument returns what the path knows of it.
           ...(o.returnsArg !== undefined && e.args[o.returnsArg]
-            ? { v: this.argumentValue(e.args[o.returnsArg], at) ?? o.returns, argument: o.returnsArg } : { v: o.returns }),
+            ? { v: argumentValue(e.args[o.returnsArg], at) ?? o.returns, argument: o.returnsArg } : { v: o.returns }),
         }));
       });
     }
@@ -973,7 +968,7 @@ class Interpreter {
         const source = r.s.facts.get(`${COPY_FACT}${target}`)?.eq;
         const both = (st: State, v: Value) => {
           const out = setFact(st, target, v);
-          return source === undefined ? out : setFact(out, source, { truth: v.truth, ...(v.truth === false ? { eq: '0' } : {}) });
+          return source === undefined || v.truth === undefined ? out : setFact(out, source, truthValue(v.truth));
         };
         if (vt) t.push(both(r.s, vt));
         if (vf) f.push(both(r.s, vf));
@@ -1133,13 +1128,18 @@ function contradicts(a: SummaryCondition[], b: SummaryCondition[]): boolean {
   return a.some((c) => b.some((d) => c.arg === d.arg && c.path === d.path && compareValues(c.value, d.value) === false));
 }
 
+/** What the path knows of an argument's value: a literal, or a remembered variable. */
+function argumentValue(arg: Expr, s: State): Value | undefined {
+  return literalValue(arg) ?? (arg.kind === 'ident' ? s.facts.get(arg.name) : undefined);
+}
+
 /** The state on which `arg` is `truth`: undefined where the path knows otherwise, unchanged where nothing can be known. */
 function assumeArgument(arg: Expr | undefined, truth: boolean, s: State): State | undefined {
   if (!arg) return s;
-  const known = literalValue(arg) ?? (arg.kind === 'ident' ? s.facts.get(arg.name) : undefined);
+  const known = argumentValue(arg, s);
   const value = known?.truth ?? (known?.eq === '0' || known?.eq === 'false' ? false : known?.eq !== undefined ? true : undefined);
   if (value !== undefined) return value === truth ? s : undefined;
-  return arg.kind === 'ident' ? setFact(s, arg.name, truth ? { truth: true } : { truth: false, eq: '0' }) : s;
+  return arg.kind === 'ident' ? setFact(s, arg.name, truthValue(truth)) : s;
 }
 
 /**
@@ -1163,7 +1163,7 @@ function assumeFlags(arg: Expr | undefined, mask: string, set: boolean, onlyKnow
  */
 function writeThrough(arg: Expr | undefined, truth: boolean, s: State): State | undefined {
   if (!arg || isZeroLiteral(arg) || (arg.kind === 'ident' && arg.name === 'NULL')) return truth ? s : undefined;
-  const written = truth ? { truth: true } : { eq: '0', truth: false };
+  const written = truthValue(truth);
   if (arg.kind === 'unary' && arg.op === '&') return setFact(s, lvalueText(arg.arg), written);
   if (arg.kind !== 'ident') return s;
   if (truth) return setFact(s, `*${arg.name}`, written);
@@ -1281,10 +1281,6 @@ function equalityKey(a: string, b: string): string {
   return `${x}==${y}`;
 }
 
-function rootOf(identity: string): string {
-  return /^[A-Za-z_]\w*/.exec(identity)?.[0] ?? '';
-}
-
 const mentionPatterns = new Map<string, RegExp>();
 
 function mentions(factKey: string, variable: string): boolean {
@@ -1313,8 +1309,8 @@ interface Tracking {
   lockRoots: Set<string>;
   /** Parameters that are lock roots or returned: where they are assigned, the path notes it (MOVED_FACT). */
   movable: Set<string>;
-  /** What the function may write anywhere (summary.ts writtenPaths). */
-  written: ReadonlySet<string>;
+  /** Parameters the function never writes (summary.ts writtenPaths): they hold the caller's value throughout. */
+  fixedParams: Set<string>;
 }
 
 function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, FunctionSummary>): Tracking {
@@ -1366,7 +1362,8 @@ function collectTracking(cfg: FunctionCfg, summaries: ReadonlyMap<string, Functi
   const predicates = new Set([...counts].filter(([k, c]) => c > 1 || comparesLocks(k)).map(([k]) => k));
   const movable = new Set(cfg.params.filter((p) => lockRoots.has(p) || returned.has(p)));
   const written = writtenPaths(cfg);
-  return { vars, tested, returned, predicates, lockRoots, movable, written };
+  const fixedParams = new Set(cfg.params.filter((p) => !written.has(p)));
+  return { vars, tested, returned, predicates, lockRoots, movable, fixedParams };
 }
 
 /**

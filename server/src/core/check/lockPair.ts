@@ -7,7 +7,7 @@ import { FAMILIES, RELEASE_OF, resultSays, type LockFamily } from '../model/api'
 import type { ExitState, Interpretation, LockEvent } from './interpret';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, isHeld, type KeptBy, type LockRecord, type Value } from './state';
 import { sameSpan } from '../cfg/expr';
-import { within } from './identity';
+import { rootOf, within } from './identity';
 import { compareValues, sameValue } from './values';
 
 export interface FunctionContract {
@@ -170,9 +170,9 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
   const { exits } = input.interpretation;
   // Only locks the caller can name: the mmap_lock, or one reached through a parameter. A lock released on
   // an object the function looked up itself (a loop cursor) is not the caller's to track.
-  const callerNamed = (l: LockRecord) => FAMILIES[l.family].singleton || input.params.includes(identityOf(l).split(/\W/)[0]);
+  const callerNamed = (l: LockRecord) => FAMILIES[l.family].singleton || input.params.includes(rootOf(identityOf(l)));
   // Nor one released through a parameter the path assigned another object (MOVED_FACT).
-  const movedAt = (e: ExitState, l: LockRecord) => e.state.facts.has(`${MOVED_FACT}${identityOf(l).split(/\W/)[0]}`);
+  const movedAt = (e: ExitState, l: LockRecord) => e.state.facts.has(`${MOVED_FACT}${rootOf(identityOf(l))}`);
   const keys = new Set(exits.flatMap((e) => [...e.state.locks.values()]
     .filter((l) => l.fromCaller && !l.ownerUnknown && l.status === 'released' && !FAMILIES[l.family].counting && callerNamed(l) && !movedAt(e, l))
     .map((l) => l.key)));
@@ -198,7 +198,7 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     const toldReleased = (r: ExitState, k: ExitState) => resultSays(r.value, family, 'released') && !resultSays(k.value, family, 'released');
     // `root = lock_anon_vma_root(root, anon_vma)` (mm/rmap.c): one exit gives the argument back with its lock,
     // the other releases it and returns another object it locked. Either way the lock goes with the result.
-    const object = key.slice(family.length + 1).split(/\W/)[0];
+    const object = rootOf(key.slice(family.length + 1));
     const handsOver = (r: ExitState, k: ExitState) => returnsMovedLocked(r, family) && k.node.returnValue?.kind === 'ident' &&
       k.node.returnValue.name === object && !k.state.facts.has(`${MOVED_FACT}${object}`);
     const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) &&

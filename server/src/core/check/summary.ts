@@ -9,7 +9,7 @@ import type { PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { commonValue, compareValues, sameValue } from './values';
-import { RETURNED } from './identity';
+import { RETURNED, rootOf } from './identity';
 import { forEachCall } from '../cfg/calls';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
 
@@ -120,8 +120,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       // Released through a parameter after the path assigned it a new object (mm/swapfile.c unuse_pte():
       // `folio = ksm_might_need_to_copy(folio, …)`, then the copy unlocked when `folio != swapcache`): that
       // object came from a callee, not from the caller, whose argument's locks are named `@entry`.
-      const root = /^[A-Za-z_]\w*/.exec(lock.key.slice(lock.family.length + 1))?.[0];
-      if (identity === undefined && root !== undefined && moved.has(root)) continue;
+      if (identity === undefined && moved.has(rootOf(lock.key.slice(lock.family.length + 1)))) continue;
       if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
       else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
         effects.push({ op: 'release-all', family: lock.family, identity: '*' });

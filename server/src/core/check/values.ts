@@ -85,10 +85,13 @@ export function flagMask(e: Expr): string | undefined {
 }
 
 const flagsOf = (mask: string) => mask.split('|');
+/** A named flag that stands for itself, not for a mask of others (VM_FAULT_ERROR). */
+const isSingleFlag = (f: string) => isNamedConstant(f) && !FLAG_MASKS.has(f);
+
 /** The single flags a value is exactly made of (`FOLL_TOUCH`, `FOLL_TOUCH|FOLL_WRITE`), if it is. */
 function exactFlags(v: Value): string[] | undefined {
   const flags = v.eq?.split('|');
-  return flags?.every((f) => isNamedConstant(f) && !FLAG_MASKS.has(f)) ? flags : undefined;
+  return flags?.every(isSingleFlag) ? flags : undefined;
 }
 
 /** The masks of the lists, once each, in order: how bits and clear stay comparable (sameValue). */
@@ -100,7 +103,7 @@ export function testMask(v: Value, mask: string): boolean | undefined {
   if (v.eq !== undefined && flagsOf(mask).includes(v.eq)) return true;
   // Exactly these flags (`FOLL_TOUCH | FOLL_WRITE`, ORed from named flags): any of the mask's is among them or not.
   const exact = exactFlags(v);
-  if (exact && exact.length > 1 && flagsOf(mask).every((f) => isNamedConstant(f) && !FLAG_MASKS.has(f))) return flagsOf(mask).some((f) => exact.includes(f));
+  if (exact && exact.length > 1 && flagsOf(mask).every(isSingleFlag)) return flagsOf(mask).some((f) => exact.includes(f));
   if (v.truth === false) return false;
   // A named flag tested with `&` is one bit: another one, known exactly, has none of the mask's.
   if (v.eq !== undefined && isNamedConstant(v.eq) && !FLAG_MASKS.has(v.eq)) return false;
@@ -115,6 +118,11 @@ export function testMask(v: Value, mask: string): boolean | undefined {
 export function refineMask(v: Value, mask: string, set: boolean): Value {
   if (set) return { ...v, bits: masks(v.bits, [mask]), truth: true };
   return { ...v, clear: masks(v.clear, [mask]) };
+}
+
+/** A value known only as true (nonzero) or false (0). */
+export function truthValue(truth: boolean): Value {
+  return truth ? { truth: true } : ZERO;
 }
 
 /** What a path learns about a value from a branch on its truthiness. */
