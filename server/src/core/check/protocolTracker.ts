@@ -125,7 +125,7 @@ export class ProtocolTracker {
     const revalidationOwed = row?.requires?.some((id) => id === 'revalidated' || id === 'vma-revalidated') &&
       checkRequirement('vma-revalidated', { state: s, releasedByCall, kernel: this.env.kernel, variant: this.env.variant }).kind === 'broken';
     // A PMD value on this function's stack is no page table: what the row requires of the table does not apply.
-    const requires = ownPmdValue(call, row) === undefined ? row?.requires ?? [] : [];
+    const requires = ownPmdValue(call, row) === undefined && !onKernelTables(call) ? row?.requires ?? [] : [];
     for (const id of requires) if (id !== 'populate-table' && !(id === 'exit-checked' && revalidationOwed)) check(id);
     if (row?.use) check(`unreachable:${row.use}`, undefined, { use: row.use, decisive: row.use === 'refcount' && this.folioLocked(s, call) });
     const gfp = row?.allocates ? call.args.map(argText).find((a) => a.includes('GFP')) : undefined;
@@ -162,7 +162,7 @@ export class ProtocolTracker {
     const clearsPtes = row?.sets?.some((e) => e.fact === 'ptes') ?? false;
     const own = ownPmdValue(call, row);
     if (own !== undefined) setPt('privateTable', own);
-    for (const e of own === undefined ? row?.sets ?? [] : []) {
+    for (const e of own === undefined && !onKernelTables(call) ? row?.sets ?? [] : []) {
       if (clearsPtes && !attachedTable && (e.fact === 'ptes' || e.fact === 'flushed' || e.fact === 'synced')) continue;
       if (e.fact === 'pmd' && e.value === 'hidden') {
         // A clear that returns the old value keeps the table where it is assigned (onAssign); pmd_clear()
@@ -374,6 +374,15 @@ function inCallerTerms(key: string, call: CallExpr): string | undefined {
 function ownPmdValue(call: CallExpr, row: ProtocolRow | undefined): string | undefined {
   const arg = row?.pmdArg === undefined ? undefined : call.args[row.pmdArg];
   return arg?.kind === 'unary' && arg.op === '&' && arg.arg.kind === 'ident' ? arg.arg.name : undefined;
+}
+
+/**
+ * A call given `&init_mm` changes the kernel's own page tables (mm/vmalloc.c vunmap_pte_range():
+ * `ptep_get_and_clear(&init_mm, addr, pte)`): no fault, GUP, rmap walk or secondary MMU reaches them, so
+ * the rules that exclude those walkers do not apply, and the path's user page-table state does not change.
+ */
+function onKernelTables(call: CallExpr): boolean {
+  return call.args.some((a) => a.kind === 'unary' && a.op === '&' && a.arg.kind === 'ident' && a.arg.name === 'init_mm');
 }
 
 /** Calls that map a PTE table, by the index of their PMD argument. */
