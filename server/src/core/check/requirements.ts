@@ -54,6 +54,7 @@ export function checkRequirement(id: RequirementKey, ctx: RequirementContext): V
     case 'no-reclaim-under-rmap': return noReclaimUnderRmap(ctx);
     case 'folio-trylock-only': return folioTrylockOnly(ctx);
     case 'pml-held': return pmlHeld(ctx);
+    case 'clear-needs-pml': return clearNeedsPml(ctx);
     case 'clear-needs-mmap-write': return clearNeeds(ctx, 'mmap');
     case 'clear-needs-vma-lock': return clearNeeds(ctx, 'vma');
     case 'clear-needs-rmap-lock': return clearNeeds(ctx, 'rmap');
@@ -142,6 +143,17 @@ function pmlHeld(ctx: RequirementContext): Verdict {
   if (!released) return UNKNOWN;
   return broken({ rule: 'PMD-WRITE-NEEDS-PML', message: `writes the PMD without its PMD lock: ${describe(released)} was released at line ${line(released.site)}`,
     related: [{ site: released.site, message: 'PMD lock released here' }] });
+}
+
+/**
+ * A PMD that points to a table may be cleared without its PMD lock when every other walk that could reach
+ * the table is excluded: "The mmap lock together with this VMA's rmap locks covers all paths towards the
+ * page table entries we're messing with here" (6.1 mm/khugepaged.c collapse_and_free_pmd(); PMD locks
+ * order changes of leaf entries and the install of new tables).
+ */
+function clearNeedsPml(ctx: RequirementContext): Verdict {
+  const excluded = (['mmap', 'vma', 'rmap'] as const).every((part) => clearNeeds(ctx, part).kind === 'ok');
+  return excluded ? OK : pmlHeld(ctx);
 }
 
 /**

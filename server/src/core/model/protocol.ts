@@ -61,7 +61,7 @@ export interface PtSet {
 
 /** Requirements a call may have; check/requirements.ts decides each and names the rule it belongs to. */
 export type RequirementId =
-  | 'mmap-write' | 'not-atomic' | 'no-reclaim-under-rmap' | 'folio-trylock-only' | 'pml-held'
+  | 'mmap-write' | 'not-atomic' | 'no-reclaim-under-rmap' | 'folio-trylock-only' | 'pml-held' | 'clear-needs-pml'
   | 'clear-needs-mmap-write' | 'clear-needs-vma-lock' | 'clear-needs-rmap-lock'
   | 'pte-lock-or-isolated' | 'populate-table' | 'unreachable' | 'notifier-open' | 'vma-revalidated' | 'pmd-revalidated' | 'revalidated' | 'exit-checked' | 'exit-rechecked'
   | 'walkers-excluded' | 'pmd-present-at-downgrade' | 'uptodate-after-copy' | 'pmd-attached' | 'rmap-covers-hidden'
@@ -100,7 +100,7 @@ export interface ProtocolRow {
 
 const set = (fact: PtFact, value: string): PtSet => ({ fact, value });
 /** PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS, lock by lock. */
-const CLEAR_NEEDS: RequirementId[] = ['clear-needs-mmap-write', 'clear-needs-vma-lock', 'clear-needs-rmap-lock'];
+const CLEAR_NEEDS: RequirementId[] = ['clear-needs-pml', 'clear-needs-mmap-write', 'clear-needs-vma-lock', 'clear-needs-rmap-lock'];
 const CLEARED_UNFLUSHED = [set('ptes', 'cleared'), set('flushed', 'no'), set('synced', 'no')];
 
 export const PROTOCOL_API: ProtocolRow[] = [
@@ -141,12 +141,12 @@ export const PROTOCOL_API: ProtocolRow[] = [
   { name: 'pmd_lock', title: 'take the PMD lock', steps: { mainline: 'C14', proposed: 'b' }, requires: ['pmd-revalidated'],
     doc: 'Returns the PMD table lock it took (pml). Protects PMD entries and the deposit list.' },
   { name: 'pmdp_collapse_flush', title: 'clear the PMD and flush the TLB', steps: { mainline: 'C15', proposed: 'b' },
-    requires: ['pml-held', ...CLEAR_NEEDS, 'notifier-open', 'revalidated', 'exit-checked'],
+    requires: [...CLEAR_NEEDS, 'notifier-open', 'revalidated', 'exit-checked'],
     sets: [set('pmd', 'hidden'), set('flushed', 'yes'), set('synced', 'no')],
     doc: 'PMD table → none, returning the old value (the table is now hidden, kept only in the returned copy), and flushes the TLB for the whole 2 MiB. GUP-fast walks that read the old PMD may still be running: tlb_remove_table_sync_one() waits for them.' },
-  { name: 'pmdp_huge_get_and_clear', title: 'clear the PMD (no flush)', requires: ['pml-held', ...CLEAR_NEEDS, 'notifier-open'],
+  { name: 'pmdp_huge_get_and_clear', title: 'clear the PMD (no flush)', requires: [...CLEAR_NEEDS, 'notifier-open'],
     sets: [set('pmd', 'hidden'), set('flushed', 'no'), set('synced', 'no')], doc: 'Clears a PMD without flushing the TLB.' },
-  { name: 'pmd_clear', title: 'clear the PMD (no flush)', requires: ['pml-held', ...CLEAR_NEEDS, 'notifier-open'],
+  { name: 'pmd_clear', title: 'clear the PMD (no flush)', requires: [...CLEAR_NEEDS, 'notifier-open'],
     sets: [set('pmd', 'hidden'), set('flushed', 'no'), set('synced', 'no')], doc: 'Clears a PMD without flushing the TLB.' },
   // might_sleep() for a blockable range (include/linux/mmu_notifier.h): not under a spinlock either.
   { name: 'mmu_notifier_invalidate_range_end', title: 'close the MMU-notifier range', steps: { mainline: 'C17', proposed: 'b' }, sleeps: true,
