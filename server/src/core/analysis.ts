@@ -14,7 +14,8 @@ import type { LockRecord, Value } from './check/state';
 import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { FAMILIES, type LockFamily, type LockMode } from './model/api';
-import { kernelFacts } from './model/kernels';
+import { kernelFacts, type KernelFacts } from './model/kernels';
+import { registeredEntryPoints, unmetAtEntryPoint } from './check/entryPoints';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -454,6 +455,10 @@ export class FileAnalyzer {
     this.tested = nextTested;
     this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeSummariesOf });
     this.checkUnderCallersLocks({ file, text, scope, summaries, callersFirst: [...order].reverse(), entries: nextCache, keys, reports, cfgOf, interpretSite, calleeSummariesOf });
+    decideAtEntryPoints(file, text, sites, reports, protocol.kernel, (fn, locks) => {
+      const entry = nextCache.get(keys.get(byName.get(fn)!)!);
+      return entry !== undefined && locks.some((l) => locksTaken(entry.callees, summaries).has(l));
+    });
     return sites.map((s) => reports.get(s)!);
   }
 
@@ -611,6 +616,28 @@ export class FileAnalyzer {
   }
 }
 
+/**
+ * A function the kernel enters holding no lock (a kernel thread, a work item, a system call) decides what its
+ * callees left to their callers: the requirements still open there are unmet, reported where they arose.
+ */
+function decideAtEntryPoints(file: string, text: string, sites: FunctionSite[], reports: Map<FunctionSite, FunctionReport>, kernel: KernelFacts,
+  takes: (fn: string, locks: readonly string[]) => boolean): void {
+  const byName = new Map(sites.map((s) => [s.name, s]));
+  const names = new Set(byName.keys());
+  const registered = text.includes('kthread_') || text.includes('_WORK') ? registeredEntryPoints(withoutComments(text), names) : new Map<string, string>();
+  for (const site of sites) {
+    const context = site.entry ?? registered.get(site.name);
+    const report = reports.get(site)!;
+    if (!context || !report.complete) continue;
+    const { row, column } = site.node.startPosition;
+    const root = { name: site.name, context, summary: report.summary, site: { startRow: row, startColumn: column, endRow: row, endColumn: column } };
+    for (const f of unmetAtEntryPoint(file, root, kernel, names, takes)) {
+      const target = reports.get(byName.get(f.function)!)!;
+      if (!target.findings.some((g) => g.line === f.line && g.rule === f.rule)) target.findings = [...target.findings, f];
+    }
+  }
+}
+
 /** The text with its comments blanked (string literals are left: a function name in one is rare). */
 function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
@@ -625,6 +652,22 @@ function lockFamiliesTouched(callees: readonly string[], summaries: ReadonlyMap<
     const summary = summaries.get(callee);
     for (const eff of summary?.outcomes.flatMap((o) => o.effects) ?? []) out.add(eff.family);
     for (const c of summary?.expects ?? []) out.add(c.family);
+  }
+  return out;
+}
+
+/**
+ * The locks the calls of a function (by name) take, by the lock table (its family, and `family:role` for a
+ * row that says what the lock is: `spin:PMD lock`) or by a callee's summary (its family).
+ */
+function locksTaken(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const callee of callees) {
+    const row = resolveApi(callee);
+    for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
+      if (eff.op === 'acquire') out.add(eff.family).add(`${eff.family}:${eff.role ?? ''}`);
+    }
+    for (const eff of summaries.get(callee)?.outcomes.flatMap((o) => o.effects) ?? []) if (eff.op === 'acquire') out.add(eff.family);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { FAMILIES, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, type LockClassId } from '../model/lockOrder';
 import type { IsolatedUse, PtFact, RequirementId } from '../model/protocol';
-import { assumedFeature, type KernelFacts } from '../model/kernels';
+import { assumedFeature, type KernelFacts, type KernelFeatureName } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import type { LockRecord, PtRecord, State } from './state';
 
@@ -385,6 +385,25 @@ const USE_WORDS: Record<IsolatedUse, string> = {
 export function reportedInCallee(id: RequirementKey): boolean {
   return !id.startsWith('unreachable:');
 }
+
+/**
+ * What a requirement no function on the way decided means at a function entered holding no lock (a kernel
+ * thread, a work item, a system call: model/entryPoints.ts): a lock none of them took is not held. The others
+ * hold there (nothing atomic, no rmap lock), ask about what such a root does not have (the exit test of an
+ * mmap_lock it never took, a revalidation, the order of a collapse's steps), or are about a PTE table the path
+ * never mapped itself: a pointer from a walk the analysis does not model (mm/page_vma_mapped.c
+ * page_vma_mapped_walk() returns with the PTE lock held), whose lock it cannot know. Not decided here.
+ * `locks`: the lock families (`family:role` for a role of one) whose acquisition would decide it.
+ */
+export const UNMET_WITHOUT_LOCKS: Partial<Record<RequirementId, { rule: string; needs: string; locks: string[]; feature?: KernelFeatureName }>> = {
+  'mmap-write': { rule: 'VMA-WRITE-NEEDS-MMAP-WRITE', needs: 'the mmap_lock for write', locks: ['mmap'] },
+  'pml-held': { rule: 'PMD-WRITE-NEEDS-PML', needs: 'the PMD lock', locks: ['spin:PMD lock'] },
+  'clear-needs-pml': { rule: 'PMD-WRITE-NEEDS-PML', needs: 'the PMD lock', locks: ['spin:PMD lock'] },
+  'clear-needs-mmap-write': { rule: 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS', needs: 'the mmap_lock for write', locks: ['mmap'] },
+  'clear-needs-vma-lock': { rule: 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS', needs: 'the VMA write lock', locks: ['vma'], feature: 'perVmaLocks' },
+  'clear-needs-rmap-lock': { rule: 'PMD-CLEAR-NEEDS-ALL-WALKER-LOCKS', needs: 'the anon_vma or i_mmap lock for write', locks: ['anon_vma', 'i_mmap'] },
+  'notifier-open': { rule: 'MMU-NOTIFIER-BRACKET', needs: 'an open mmu_notifier range', locks: ['mmu_notifier'] },
+};
 
 /** The requirements that are checked at the call from its arguments, never propagated. */
 export const LOCAL_ONLY: ReadonlySet<RequirementKey> = new Set(['populate-table', 'revalidated', 'vma-revalidated', 'pmd-revalidated']);

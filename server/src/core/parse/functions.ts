@@ -7,6 +7,7 @@ import { declaredName, normalizeText } from '../cfg/expr';
 import type { FunctionContract } from '../check/lockPair';
 import { lockIdentity } from '../check/identity';
 import { ANNOTATIONS } from '../model/api';
+import { SYSCALL_CONTEXT } from '../model/entryPoints';
 import { codeLayout } from './layout';
 import type { CParser } from './parser';
 
@@ -17,6 +18,8 @@ export interface FunctionSite {
   params: string[];
   node: Node;
   contract: FunctionContract;
+  /** Entered by the kernel holding no lock, as what (a system call): model/entryPoints.ts. */
+  entry?: string;
   /** Count of ERROR/MISSING nodes inside; a function with them is still analysed. */
   parseProblems: number;
   /**
@@ -184,6 +187,7 @@ function syscallDefinition(statement: Node): FunctionSite | null {
   return {
     name: `${kind[1] ? 'compat_' : ''}sys_${args[0]}`,
     isStatic: false,
+    entry: SYSCALL_CONTEXT,
     params: args.filter((a, i) => i > 0 && i % 2 === 0 && /^\w+$/.test(a)),
     node: body,
     contract: { mustHold: [], acquires: [], releases: [], condAcquires: [], returns: 'int' },
