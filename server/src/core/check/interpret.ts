@@ -478,6 +478,8 @@ class Interpreter {
       const table = row.mapsTableOf && e.args[row.mapsTableOf.arg] ? tableFact(exprText(e.args[row.mapsTableOf.arg])) : undefined;
       return states.flatMap((st) => {
         let base = this.applyEffects(row.effects ?? [], e, cloneState(st), resultTarget);
+        const init = row.initializes && e.args[row.initializes.arg];
+        if (init) base = setFact(base, lockIdentity(argumentPath(exprText(init), `->${row.initializes!.field}`)), { truth: row.initializes!.truth });
         if (PMD_CHANGING_CALLS.has(e.callee)) base = dropFacts(base, (k) => k.startsWith(TABLE_FACT));
         const outcomes = row.outcomes ?? [];
         // A lock-returning call (pmd_lock()) returns the lock it took: never NULL.

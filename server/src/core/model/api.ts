@@ -127,6 +127,12 @@ export interface ApiRow {
   arity?: number;
   /** Its failing outcomes exist only in kernels with this feature (kernels.ts): before it, the call cannot fail. */
   failsOnlyWith?: KernelFeatureName;
+  /**
+   * The call stores a value the code tests in a field of the object it is given (include/linux/mmu_notifier.h
+   * mmu_notifier_range_init(): `range->start = start`, an address of a VMA, never 0 as mmap_min_addr keeps page
+   * 0 unmapped): mm/mprotect.c change_pud_range() tests `range.start` to know whether it opened the range.
+   */
+  initializes?: { arg: number; field: string; truth: boolean };
 }
 
 const acq = (family: LockFamily, key: LockKeySource, mode?: LockMode, role?: string): LockEffect =>
@@ -419,6 +425,9 @@ export const LOCK_API: ApiRow[] = [
   lock('mmu_notifier_invalidate_range_start', acq('mmu_notifier', arg0)),
   lockUnlessInterrupted('mmu_notifier_invalidate_range_start_nonblock', acq('mmu_notifier', arg0)),
   lock('mmu_notifier_invalidate_range_end', rel('mmu_notifier', arg0)),
+  // Up to 6.5: the end that skips ->invalidate_range(), for callers that already flushed through it.
+  lock('mmu_notifier_invalidate_range_only_end', rel('mmu_notifier', arg0)),
+  { name: 'mmu_notifier_range_init', initializes: { arg: 0, field: 'start', truth: true } },
 ];
 
 /**
