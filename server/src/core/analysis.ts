@@ -350,7 +350,7 @@ export class FileAnalyzer {
       const callContexts = new Map<string, Set<string>>();
       this.lastContextInterpretations++;
       const result = interpretSite(site, cfg, callContexts, entryFacts);
-      const leaked = result.complete ? checkLockPair({ file, functionName: name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).leaked : undefined;
+      const leaked = result.complete ? lockPairOf(file, site, cfg, result).leaked : undefined;
       // Nothing visible to callers for these values (mm/z3fold.c __z3fold_alloc() with can_sleep false does
       // not sleep): a summary that says so, not the context-free one.
       const summary = summarize(cfg, result, leaked) ?? (result.complete ? noEffects(name) : summaries.get(name));
@@ -406,7 +406,7 @@ export class FileAnalyzer {
         const heldAtCalls = new Map<string, Set<string>>();
         const result = interpretSite(site, cfg, callContexts, undefined, heldAtCalls);
         const checked = result.complete
-          ? checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) })
+          ? lockPairOf(file, site, cfg, result)
           : { findings: [limitFinding(file, site, result.statesVisited, deadline !== undefined && performance.now() > deadline ? this.options.timeLimitMs : undefined)], leaked: new Set<string>() };
         const findings = result.complete
           ? [...checked.findings, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]
@@ -503,7 +503,7 @@ export class FileAnalyzer {
         this.lastContextInterpretations++;
         const result = interpretSite(site, cfg, callContexts, entryFacts);
         complete &&= result.complete;
-        const lockPair = checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).findings;
+        const lockPair = lockPairOf(file, site, cfg, result).findings;
         for (const f of [...lockPair, ...protocolFindings(file, site.name, result.protocol?.violations ?? [])]) {
           findings.set(`${f.line}:${f.column}:${f.rule}:${f.message}`, f);
         }
@@ -592,7 +592,7 @@ export class FileAnalyzer {
           const result = interpretSite(site, cfg, callContexts, entryFacts, heldAtCalls, callersHold);
           complete &&= result.complete;
           findings.push(
-            ...checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract, confined: confinedLocals(cfg) }).findings,
+            ...lockPairOf(file, site, cfg, result).findings,
             ...protocolFindings(file, site.name, result.protocol?.violations ?? []));
         }
         if (!complete) continue;
@@ -636,6 +636,12 @@ function decideAtEntryPoints(file: string, text: string, sites: FunctionSite[], 
       if (!target.findings.some((g) => g.line === f.line && g.rule === f.rule)) target.findings = [...target.findings, f];
     }
   }
+}
+
+/** LOCK-PAIR for one interpretation of a function. */
+function lockPairOf(file: string, site: FunctionSite, cfg: FunctionCfg, result: Interpretation): ReturnType<typeof checkLockPair> {
+  return checkLockPair({ file, functionName: site.name, params: site.params, interpretation: result, contract: site.contract,
+    confined: confinedLocals(cfg), frameObjects: cfg.frameObjects });
 }
 
 /** The text with its comments blanked (string literals are left: a function name in one is rare). */

@@ -28,6 +28,8 @@ export interface LockPairInput {
   contract: FunctionContract;
   /** Locals whose value never leaves the function (cfg/confined.ts): a lock on one cannot be handed on. */
   confined?: ReadonlySet<string>;
+  /** Objects of the function's own frame (cfg/build.ts): a lock on one is gone with it when the function returns. */
+  frameObjects?: readonly string[];
 }
 
 export const LOCK_PAIR = 'LOCK-PAIR';
@@ -79,7 +81,10 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     // Never released here: the function hands the lock to its caller (its summary says so) — unless the
     // caller has no way to name it (`pmd_ptl` of __collapse_huge_page_copy_failed() with its unlock deleted).
     const root = /^[A-Za-z_]\w*/.exec(identityOf(lock))?.[0];
-    const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && input.confined?.has(root);
+    // Or the lock is the function's own stack object (`&range` of a local `struct mmu_notifier_range range`):
+    // whatever calls it was given, it does not outlive the return.
+    const ownFrame = identityOf(lock) === root && input.frameObjects?.includes(root);
+    const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && (input.confined?.has(root) || ownFrame);
     if (releasing.length === 0 && !confined) continue;
     // Stored where the caller reaches it (`fw->ptl = ptl`) on every exit that holds it: the caller's now.
     if (leaking.every((e) => e.state.facts.has(`${STORED_FACT}${lock.key}`))) continue;
@@ -104,7 +109,7 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
     const what = lockDescription(lock);
     const finding = make(lock.site,
       `${what} taken here (${lock.siteText}) is still held on ${paths.length === 1 ? 'the path' : `${paths.length} paths`} to ${where}, ` +
-      (releasing.length === 0 ? `and released on none: no caller can release it, as '${root}' never leaves this function`
+      (releasing.length === 0 ? `and released on none: no caller can release it, as '${root}' ${ownFrame ? 'is an object on this function\'s stack' : 'never leaves this function'}`
         : guess ? `returning a value not known here, and released on ${releasing.length === 1 ? 'another path' : 'other paths'}, returning failure: ` +
           'unless callers take that value as saying they hold it, it is never released'
         : `but released on ${releasing.length === 1 ? 'another path' : 'other paths'}`),
