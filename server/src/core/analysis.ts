@@ -15,7 +15,7 @@ import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { FAMILIES, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts, type KernelFacts } from './model/kernels';
-import { registeredEntryPoints, unmetAtEntryPoint } from './check/entryPoints';
+import { registeredEntryPoints, unmatchedReleasesAtEntryPoint, unmetAtEntryPoint } from './check/entryPoints';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -630,8 +630,8 @@ function decideAtEntryPoints(file: string, text: string, sites: FunctionSite[], 
     const report = reports.get(site)!;
     if (!context || !report.complete) continue;
     const { row, column } = site.node.startPosition;
-    const root = { name: site.name, context, summary: report.summary, site: { startRow: row, startColumn: column, endRow: row, endColumn: column } };
-    for (const f of unmetAtEntryPoint(file, root, kernel, names, takes)) {
+    const root = { name: site.name, params: site.params, context, summary: report.summary, site: { startRow: row, startColumn: column, endRow: row, endColumn: column } };
+    for (const f of [...unmetAtEntryPoint(file, root, kernel, names, takes), ...unmatchedReleasesAtEntryPoint(file, root, names)]) {
       const target = reports.get(byName.get(f.function)!)!;
       if (!target.findings.some((g) => g.line === f.line && g.rule === f.rule)) target.findings = [...target.findings, f];
     }

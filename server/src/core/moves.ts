@@ -183,11 +183,16 @@ export function moveSummary(summary: FunctionSummary | undefined, moves: Documen
     return same ? c : { ...c, origin: { ...c.origin, site } };
   });
   const outcomes = summary.outcomes.map((o) => {
-    if (!o.exit) return o;
-    const site = moveSpan(o.exit.site, (p, edge) => moves.position(p, edge));
-    const same = sameSpan(site, o.exit.site);
-    moved ||= !same;
-    return same ? o : { ...o, exit: { ...o.exit, site } };
+    const exitSite = o.exit && moveSpan(o.exit.site, (p, edge) => moves.position(p, edge));
+    const sameExit = !o.exit || sameSpan(exitSite!, o.exit.site);
+    const effects = o.effects.map((e) => {
+      if (!e.origin) return e;
+      const site = moveSpan(e.origin.site, (p, edge) => moves.position(p, edge));
+      return sameSpan(site, e.origin.site) ? e : { ...e, origin: { ...e.origin, site } };
+    });
+    const sameEffects = effects.every((e, i) => e === o.effects[i]);
+    moved ||= !sameExit || !sameEffects;
+    return sameExit && sameEffects ? o : { ...o, effects, ...(o.exit ? { exit: { ...o.exit, site: exitSite! } } : {}) };
   });
   return moved ? { ...summary, requires, expects, outcomes } : summary;
 }

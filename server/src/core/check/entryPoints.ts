@@ -4,11 +4,12 @@
 // nothing on the way took it. Reported on the line that needs it, in the function it is in.
 import type { Span } from '../cfg/types';
 import type { Finding } from '../findings';
+import { FAMILIES } from '../model/api';
 import { ENTRY_REGISTRATIONS } from '../model/entryPoints';
 import { assumedFeature, type KernelFacts } from '../model/kernels';
 import type { RequirementId } from '../model/protocol';
 import { RULES } from '../rules';
-import { toRange } from './lockPair';
+import { LOCK_PAIR, toRange } from './lockPair';
 import { UNMET_WITHOUT_LOCKS } from './requirements';
 import type { FunctionSummary } from './summary';
 
@@ -49,6 +50,7 @@ function argumentsAt(code: string, from: number): string[] {
 
 export interface EntryPoint {
   name: string;
+  params: readonly string[];
   /** What the kernel makes of it: "a kernel thread". */
   context: string;
   /** Where its definition starts. */
@@ -98,4 +100,33 @@ export function unmetAtEntryPoint(file: string, root: EntryPoint, kernel: Kernel
     message: `${callee}(): needs ${needs.join(' and ')}, which nothing takes on the way from ${chain}, ${root.context} entered holding no lock` +
       (assumes ? ` (${assumes})` : ''),
   }));
+}
+
+/**
+ * Releases of locks no function on the way from the entry point took (the summary's releases that carry where
+ * they are): a lock released that nothing held, one finding per line (LOCK-PAIR). `anon_vma_unlock_write()`
+ * reached from khugepaged() with its `anon_vma_lock_write()` deleted.
+ */
+export function unmatchedReleasesAtEntryPoint(file: string, root: EntryPoint, functions: ReadonlySet<string>): Finding[] {
+  const out = new Map<string, Finding>();
+  for (const effect of (root.summary?.outcomes ?? []).flatMap((o) => o.effects)) {
+    const origin = effect.origin;
+    if (!origin || (effect.op !== 'release' && effect.op !== 'release-all') || !functions.has(origin.function)) continue;
+    const key = `${origin.site.startRow}:${origin.site.startColumn}`;
+    if (out.has(key)) continue;
+    const traits = FAMILIES[effect.family];
+    const what = traits.singleton ? `the ${traits.label}` : effect.op === 'release-all' ? `a lock (${traits.label})` : `${traits.label} '${instantiateAtRoot(effect.identity, root)}'`;
+    out.set(key, {
+      file, ...toRange(origin.site), rule: LOCK_PAIR, function: origin.function, severity: 'error',
+      message: `${origin.text} releases ${what} that nothing took on the way from ${root.name}(), ${root.context} entered holding no lock`,
+      related: [{ ...toRange(root.site), message: `${root.name}() starts here as ${root.context}, holding no lock` }],
+    });
+  }
+  return [...out.values()];
+}
+
+/** A summary identity (`$0->lock`) in the entry point's own parameter names. */
+function instantiateAtRoot(identity: string, root: EntryPoint): string {
+  const m = /^\$(\d+)(.*)$/.exec(identity);
+  return m ? `${root.params[Number(m[1])] ?? `argument ${m[1]}`}${m[2]}` : identity;
 }

@@ -5,10 +5,12 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type State, type Value } from './state';
+import { ENTRY_NAME, UNNAMED_RELEASE, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
 import { forEachCall } from '../cfg/calls';
+import { spanKey } from '../cfg/loops';
+import { lockClassOf } from '../model/lockOrder';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
 import { compareValues, flagMask, isNamedConstant, isNegative, isZeroLiteral, literalValue, orValues, refineMask, refineTruth, testMask, truthValue, valueForReturnSpec } from './values';
 
@@ -576,14 +578,30 @@ class Interpreter {
     }
     for (const eff of o.effects) {
       if (eff.op === 'release-all') {
-        for (const [k, l] of st.locks) if (l.family === eff.family && l.status === 'held') st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
+        let released = false;
+        for (const [k, l] of st.locks) {
+          // A lock this path names by a global's name (khugepaged_mm_lock) is not one the callee found through
+          // an object: it would have named it. Nor, for one lock released unnamed, a lock of another class (the
+          // PTE lock mm/mlock.c mlock_pte_range() holds is not the lruvec lock munlock_folio() drops).
+          if (l.family !== eff.family || l.status !== 'held' || isGlobalLockName(k.slice(l.family.length + 1))) continue;
+          if (eff.origin && eff.origin.lockClass !== lockClassOf(l.family, l.role, l.name)) continue;
+          st.locks.set(k, { ...l, status: 'released', site: call.span, siteText: call.text });
+          released = true;
+        }
+        // Nothing of the family held here, and the callee released one lock it did not take (no walk, which
+        // may release none): this function's caller's, or no one's. It goes up, under a name no one can say.
+        const key = eff.origin && `${eff.family}:${UNNAMED_RELEASE}${eff.origin.function}:${spanKey(eff.origin.site)}`;
+        if (!released && key && !st.locks.has(key)) {
+          st.locks.set(key, { key, family: eff.family, name: FAMILIES[eff.family].label, status: 'released', fromCaller: true, count: 0,
+            site: call.span, siteText: call.text, releasedIn: eff.origin });
+        }
         continue;
       }
       const key = instantiate(eff.identity, call, resultTarget);
       if (key === undefined) continue;
       // The callee may have switched modes on the way (collapse_huge_page() drops the caller's read lock and
       // ends with mmap_write_unlock()): a summarized release releases whatever mode the caller holds.
-      this.lockOp(st, eff.op, eff.family, key, eff.op === 'release' ? undefined : eff.mode, call, undefined);
+      this.lockOp(st, eff.op, eff.family, key, eff.op === 'release' ? undefined : eff.mode, call, undefined, false, undefined, eff.origin ?? null);
     }
     // What the callee gave to a call through a pointer (mm/filemap.c filemap_read_folio() calls filler()).
     const givenAway = o.givenAway.map((g) => instantiate(g, call)).filter((g): g is string => g !== undefined);
@@ -719,9 +737,34 @@ class Interpreter {
     });
   }
 
+  /**
+   * The locals this function assigns the result of a call that may have locked it, for all it knows: no lock
+   * row, and no summary, or one that could not say which results are locked.
+   */
+  private fromUnknownCall(name: string): boolean {
+    if (!this.unknownResults) {
+      const out = new Set<string>();
+      const walk = (e: Expr): void => {
+        // A page-table lock pointer (pte_lockptr()) or another name of the object (page_folio()) is a lookup, not a lock.
+        if (e.kind === 'assign' && e.target.kind === 'ident' && e.value.kind === 'call' && !resolveApi(e.value.callee, e.value.args.length) &&
+          !PAGE_TABLE_LOCK_POINTERS.has(e.value.callee) && !ALIAS_CALLS.has(e.value.callee)) {
+          // A function of this file without a summary does nothing visible to its callers' locks.
+          const summary = this.ctx.summaries.get(e.value.callee);
+          if (summary ? summary.untoldLockedResult : !this.ctx.localFunctions?.has(e.value.callee)) out.add(e.target.name);
+        }
+        if (e.kind === 'assign') walk(e.value);
+      };
+      for (const n of this.cfg.nodes) for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
+      this.unknownResults = out;
+    }
+    return this.unknownResults.has(name);
+  }
+
+  private unknownResults?: Set<string>;
+
   /** Mutates `s` (already a private copy): one acquire/release/downgrade of the lock `family:identity`. */
   private lockOp(s: State, op: 'acquire' | 'release' | 'downgrade', family: LockFamily, identity: string,
-    mode: LockMode | undefined, call: CallExpr, role: string | undefined, marker = false, pageTableOf?: string): void {
+    mode: LockMode | undefined, call: CallExpr, role: string | undefined, marker = false, pageTableOf?: string, origin?: ReleaseOrigin | null): void {
     const traits = FAMILIES[family];
     if (!traits.singleton && !marker) identity = this.alias(s, family, identity);
     const named = marker ? undefined : s.facts.get(`${ALIAS_FACT}${identity}`)?.eq;
@@ -735,6 +778,21 @@ class Interpreter {
     }
     const record = (status: 'held' | 'released', fromCaller: boolean, count = 0): LockRecord =>
       ({ key, family, name, mode, status, fromCaller, count, ...here, role: role ?? cur?.role, ownerUnknown: cur?.ownerUnknown });
+    // A release of what the path never took: here, or where the callee whose summary released it did. Not on
+    // an object a call the analysis does not know returned: that call may have locked it (mm/memory-failure.c
+    // unmap_poisoned_folio(): `mapping = hugetlb_page_mapping_lock_write(folio)`, mm/hugetlb.c).
+    // Nor an IRQ-off section: the _irq lock forms open one the lock table does not model (mm/migrate.c
+    // __folio_migrate_mapping(): xas_lock_irq(), xas_unlock(), then local_irq_enable()).
+    const unjudged = family === 'irq' || this.fromUnknownCall(rootOf(identity));
+    // `origin` null: a callee's release that says nothing of where it is (its caller's lock, retaken there).
+    const lockClass = lockClassOf(family, role ?? cur?.role, name);
+    const releasedIn = origin === null ? undefined
+      // The callee's name: a place that moves only with its line (a blank typed inside the parentheses moves
+      // the call's end otherwise than a summary's caller would move it).
+      : origin ?? (unjudged ? undefined : {
+        site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length },
+        text: call.text, function: this.cfg.name, ...(lockClass ? { lockClass } : {}),
+      });
 
     if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
     // A parameter's object given to a call through a pointer may have had its caller's lock dropped there:
@@ -754,7 +812,7 @@ class Interpreter {
       const count = Math.max(-COUNT_LIMIT, Math.min(COUNT_LIMIT, (cur?.count ?? 0) + (op === 'acquire' ? 1 : op === 'release' ? -1 : 0)));
       if (count === 0) s.locks.delete(key);
       else if (op === 'release' && count > 0 && cur) s.locks.set(key, { ...cur, count }); // still held from where it was taken
-      else s.locks.set(key, record(count > 0 ? 'held' : 'released', count < 0, count));
+      else s.locks.set(key, count < 0 && !cur && releasedIn ? { ...record('released', true, count), releasedIn } : record(count > 0 ? 'held' : 'released', count < 0, count));
       return;
     }
     if (op === 'downgrade') {
@@ -779,7 +837,7 @@ class Interpreter {
       // Not what its fields point to (`vmf.page`, `pvmw.ptl`): those may be anyone's.
       const ownObject = !traits.singleton && (this.cfg.frameObjects ?? []).includes(identity);
       this.note(ownObject ? 'release-frame' : 'release-untouched', record('released', !ownObject), here);
-      s.locks.set(key, record('released', !ownObject));
+      s.locks.set(key, ownObject ? record('released', false) : { ...record('released', true), ...(releasedIn ? { releasedIn } : {}) });
       return;
     }
     if (cur.status === 'released') {

@@ -3,6 +3,7 @@
 import type { Span } from '../cfg/types';
 import type { LockFamily, LockMode } from '../model/api';
 import type { PtFact } from '../model/protocol';
+import type { LockClassId } from '../model/lockOrder';
 import { sameValue } from './values';
 
 export interface LockRecord {
@@ -39,6 +40,27 @@ export interface LockRecord {
   site: Span;
   siteText: string;
   role?: string;
+  /**
+   * Released here without being taken on the path: where that release is, in the function it is in (a callee's
+   * line, for a release its summary passed up). Not part of the state's identity: for findings at an entry
+   * point, which nothing held on entry (check/entryPoints.ts).
+   */
+  releasedIn?: ReleaseOrigin;
+}
+
+/**
+ * The identity of a lock a callee released unnamed (a lock it found itself) that this path did not hold:
+ * `spin:?collapse_huge_page:1072:1`, by where it was released. No caller can name it either.
+ */
+export const UNNAMED_RELEASE = '?';
+
+/** A release of a lock the path had not taken: the call, and the function it is in. */
+export interface ReleaseOrigin {
+  site: Span;
+  text: string;
+  function: string;
+  /** What the lock is (model/lockOrder.ts), when its role or name says: a caller's lock of another class is not it. */
+  lockClass?: LockClassId;
 }
 
 export interface KeptBy {

@@ -11,7 +11,8 @@ import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { commonValue, compareValues, sameValue } from './values';
 import { RETURNED, rootOf } from './identity';
 import { forEachCall } from '../cfg/calls';
-import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, type LockRecord, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, type LockRecord, type ReleaseOrigin, type Value } from './state';
+import { callsInLoops, spanKey } from '../cfg/loops';
 
 export interface SummaryEffect {
   /**
@@ -27,6 +28,11 @@ export interface SummaryEffect {
    */
   identity: string;
   mode?: LockMode;
+  /**
+   * A release of a lock no one on the path had taken: where it is. A `release-all` has one only when it
+   * released a single lock, not a walk's (in a loop): the caller that holds none of the family passes it up.
+   */
+  origin?: ReleaseOrigin;
 }
 
 export interface SummaryOutcome {
@@ -77,6 +83,11 @@ export interface FunctionSummary {
   requires: EntryRequirement[];
   /** Locks the function asserts its caller holds (its own assertions, or its callees' passed on). */
   expects: HeldContract[];
+  /**
+   * Some outcome returns an object it locked, but callers cannot tell which (dropUntellableReturnedLocks): what
+   * a caller releases on the result, it may hold.
+   */
+  untoldLockedResult?: true;
 }
 
 /** A lock the callee asserts held on entry: `mmap_assert_write_locked(mm)`, `lockdep_assert_held(&l)`. */
@@ -106,6 +117,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   const written = writtenPaths(cfg);
   const outcomes: SummaryOutcome[] = [];
   const writable = new Set(params.filter((p) => mayWritePointee(cfg, p, written)));
+  const inLoops = callsInLoops(cfg);
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
     // Parameters this path assigned: they no longer name the caller's arguments.
@@ -121,12 +133,21 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       // `folio = ksm_might_need_to_copy(folio, …)`, then the copy unlocked when `folio != swapcache`): that
       // object came from a callee, not from the caller, whose argument's locks are named `@entry`.
       if (identity === undefined && moved.has(rootOf(lock.key.slice(lock.family.length + 1)))) continue;
-      if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode });
-      else if (effect === 'release' && !effects.some((e) => e.op === 'release-all' && e.family === lock.family)) {
-        effects.push({ op: 'release-all', family: lock.family, identity: '*' });
+      const origin = effect === 'release' ? lock.releasedIn : undefined;
+      if (identity !== undefined) effects.push({ op: effect, family: lock.family, identity, mode: lock.mode, ...(origin ? { origin } : {}) });
+      else if (effect === 'release') {
+        // Released in a loop here, itself or by the callee called there, on an object the loop found: a walk's.
+        // One a callee already passed up unnamed (UNNAMED_RELEASE) was one lock there, whoever loops over it.
+        const walk = !lock.key.startsWith(`${lock.family}:${UNNAMED_RELEASE}`) && inLoops.has(spanKey(lock.site));
+        const single = origin && !walk ? origin : undefined;
+        // One walk's effect per family; each single release keeps its place.
+        if (!effects.some((e) => e.op === 'release-all' && e.family === lock.family && e.origin === single)) {
+          effects.push({ op: 'release-all', family: lock.family, identity: '*', ...(single ? { origin: single } : {}) });
+        }
       }
     }
-    effects.sort((a, b) => `${a.family}${a.identity}`.localeCompare(`${b.family}${b.identity}`));
+    const order = (e: SummaryEffect) => `${e.family}${e.identity}${e.origin ? `@${e.origin.function}:${spanKey(e.origin.site)}` : ''}`;
+    effects.sort((a, b) => order(a).localeCompare(order(b)));
     const outParams = new Map<number, Value>();
     params.forEach((p, i) => {
       const v = exit.state.facts.get(`*${p}`);
@@ -165,20 +186,21 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       });
     } else outcomes.push(outcome);
   }
-  dropUntellableReturnedLocks(outcomes);
+  const untold = dropUntellableReturnedLocks(outcomes);
   markLockedResultsTrue(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
   if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0 || o.stores) && requires.length === 0 && expects.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
-  const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all').map((e) => e.family)));
+  // Not one lock released unnamed (with its origin): the outcomes that did not release it did not.
+  const releasedAll = new Set(outcomes.flatMap((o) => o.effects.filter((e) => e.op === 'release-all' && !e.origin).map((e) => e.family)));
   for (const o of outcomes) {
     for (const family of releasedAll) {
       if (!o.effects.some((e) => e.op === 'release-all' && e.family === family)) o.effects.push({ op: 'release-all', family, identity: '*' });
     }
   }
-  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires, expects };
+  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires, expects, ...(untold ? { untoldLockedResult: true } : {}) };
 }
 
 /** The caller's locks some path asserted held, in the caller's terms; one per lock, the first assertion. */
@@ -278,13 +300,14 @@ function markLockedResultsTrue(outcomes: SummaryOutcome[]): void {
  * caller's own argument is told apart too: the caller gets back what it passed, with the locks it had
  * (mm/rmap.c lock_anon_vma_root() returns the root it was given when the next anon_vma shares it).
  */
-function dropUntellableReturnedLocks(outcomes: SummaryOutcome[]): void {
+function dropUntellableReturnedLocks(outcomes: SummaryOutcome[]): boolean {
   const returned = (o: SummaryOutcome) => o.effects.filter((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
   const untellable = outcomes.some((locked) => returned(locked).some((e) => outcomes.some((o) =>
     o.returnsArg === undefined && !returned(o).some((f) => f.identity === e.identity && f.family === e.family) &&
     compareValues(o.returns, locked.returns) !== false)));
-  if (!untellable) return;
+  if (!untellable) return false;
   for (const o of outcomes) o.effects = o.effects.filter((e) => !e.identity.startsWith(RETURNED));
+  return true;
 }
 
 function returnedLocal(e: Expr | undefined): string | undefined {
