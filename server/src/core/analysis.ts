@@ -15,7 +15,7 @@ import { summarize, type FunctionSummary } from './check/summary';
 import type { Finding } from './findings';
 import { FAMILIES, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts, type KernelFacts } from './model/kernels';
-import { registeredEntryPoints, unmatchedReleasesAtEntryPoint, unmetAtEntryPoint } from './check/entryPoints';
+import { mayRegisterEntryPoints, registeredEntryPoints, unmatchedReleasesAtEntryPoint, unmetAtEntryPoint } from './check/entryPoints';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -624,7 +624,7 @@ function decideAtEntryPoints(file: string, text: string, sites: FunctionSite[], 
   takes: (fn: string, locks: readonly string[]) => boolean): void {
   const byName = new Map(sites.map((s) => [s.name, s]));
   const names = new Set(byName.keys());
-  const registered = text.includes('kthread_') || text.includes('_WORK') ? registeredEntryPoints(withoutComments(text), names) : new Map<string, string>();
+  const registered = mayRegisterEntryPoints(text) ? registeredEntryPoints(withoutComments(text), names) : new Map<string, string>();
   for (const site of sites) {
     const context = site.entry ?? registered.get(site.name);
     const report = reports.get(site)!;

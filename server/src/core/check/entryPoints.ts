@@ -15,13 +15,17 @@ import type { FunctionSummary } from './summary';
 
 const REGISTRATION = new RegExp(`\\b(${ENTRY_REGISTRATIONS.map((r) => r.name).join('|')})\\s*\\(`, 'g');
 
+/** Whether the text may register an entry point: most files do not, and need no closer look. */
+export function mayRegisterEntryPoints(text: string): boolean {
+  return text.includes('kthread_') || text.includes('_WORK');
+}
+
 /**
- * The functions of `functions` that the code registers as entry points (`kthread_run(khugepaged, NULL,
- * "khugepaged")`, `DECLARE_WORK(name, fn)`), with what each becomes.
+ * The functions of `functions` that the code (without comments) registers as entry points
+ * (`kthread_run(khugepaged, NULL, "khugepaged")`, `DECLARE_WORK(name, fn)`), with what each becomes.
  */
 export function registeredEntryPoints(code: string, functions: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
-  if (!code.includes('kthread_') && !code.includes('_WORK')) return out; // most files: no scan
   for (const m of code.matchAll(REGISTRATION)) {
     const registration = ENTRY_REGISTRATIONS.find((r) => r.name === m[1])!;
     const fn = argumentsAt(code, m.index + m[0].length)[registration.fnArg]?.trim().replace(/^&\s*/, '');

@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { ENTRY_NAME, UNNAMED_RELEASE, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
 import { forEachCall } from '../cfg/calls';
@@ -100,6 +100,8 @@ class Interpreter {
   private readonly heldAt = new Map<string, Set<string>>();
   private readonly events = new Map<string, LockEvent>();
   private readonly tracked: Tracking;
+  /** fromUnknownCall()'s locals, found once per function. */
+  private unknownResults?: Set<string>;
   private readonly tracker?: ProtocolTracker;
   private statesVisited = 0;
   /** The branch being decided is an assertion: a lock test in it says who holds the lock (see condition()). */
@@ -759,8 +761,6 @@ class Interpreter {
     }
     return this.unknownResults.has(name);
   }
-
-  private unknownResults?: Set<string>;
 
   /** Mutates `s` (already a private copy): one acquire/release/downgrade of the lock `family:identity`. */
   private lockOp(s: State, op: 'acquire' | 'release' | 'downgrade', family: LockFamily, identity: string,
