@@ -152,7 +152,10 @@ function pmlHeld(ctx: RequirementContext): Verdict {
  * order changes of leaf entries and the install of new tables).
  */
 function clearNeedsPml(ctx: RequirementContext): Verdict {
-  const excluded = (['mmap', 'vma', 'rmap'] as const).every((part) => clearNeeds(ctx, part).kind === 'ok');
+  // Where per-VMA locks are not known to exist, a missing VMA write lock is clear-needs-vma-lock's to report
+  // (a warning that names the assumption), not a reason to ask for the PMD lock as well.
+  const vmaExcluded = ctx.kernel.perVmaLocks !== 'yes' || clearNeeds(ctx, 'vma').kind === 'ok';
+  const excluded = vmaExcluded && (['mmap', 'rmap'] as const).every((part) => clearNeeds(ctx, part).kind === 'ok');
   return excluded ? OK : pmlHeld(ctx);
 }
 
