@@ -16,6 +16,7 @@ import type { Finding } from './findings';
 import { FAMILIES, type LockFamily, type LockMode } from './model/api';
 import { kernelFacts, type KernelFacts } from './model/kernels';
 import { mayRegisterEntryPoints, registeredEntryPoints, unmatchedReleasesAtEntryPoint, unmetAtEntryPoint } from './check/entryPoints';
+import { inParameterNames } from './check/identity';
 import { DocumentMoves, relaidOut, moveCallSites, moveFindings, moveSummary, movedBy, type FunctionMove } from './moves';
 import { codeLayout } from './parse/layout';
 import { FunctionFactsMemo, MAX_SYNTAX_DEPTH, findFunctions, type FunctionSite } from './parse/functions';
@@ -455,9 +456,11 @@ export class FileAnalyzer {
     this.tested = nextTested;
     this.checkInCallerContexts({ file, scope, sites, entries: [...nextCache.values()], reports, cfgOf, interpretSite, calleeSummariesOf });
     this.checkUnderCallersLocks({ file, text, scope, summaries, callersFirst: [...order].reverse(), entries: nextCache, keys, reports, cfgOf, interpretSite, calleeSummariesOf });
+    const taken = new Map<string, ReadonlySet<string>>();
     decideAtEntryPoints(file, text, sites, reports, protocol.kernel, (fn, locks) => {
-      const entry = nextCache.get(keys.get(byName.get(fn)!)!);
-      return entry !== undefined && locks.some((l) => locksTaken(entry.callees, summaries).has(l));
+      let set = taken.get(fn);
+      if (!set) taken.set(fn, (set = locksTaken(nextCache.get(keys.get(byName.get(fn)!)!)?.callees ?? [], summaries)));
+      return locks.some((l) => set!.has(l));
     });
     return sites.map((s) => reports.get(s)!);
   }
@@ -649,31 +652,34 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
 }
 
+/** The lock effects of the calls of a function (by name): by the lock table's row, or by a callee's summary. */
+function* calleeLockEffects(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): Generator<{ op: string; family: LockFamily; role?: string }> {
+  for (const callee of callees) {
+    const row = resolveApi(callee);
+    yield* row?.effects ?? [];
+    for (const o of row?.outcomes ?? []) yield* o.effects;
+    for (const o of summaries.get(callee)?.outcomes ?? []) yield* o.effects;
+  }
+}
+
 /** The lock families the calls of a function (by name) take, drop or assert: by the lock table, or by a callee's summary. */
 function lockFamiliesTouched(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<LockFamily> {
   const out = new Set<LockFamily>();
-  for (const callee of callees) {
-    const row = resolveApi(callee);
-    for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) out.add(eff.family);
-    const summary = summaries.get(callee);
-    for (const eff of summary?.outcomes.flatMap((o) => o.effects) ?? []) out.add(eff.family);
-    for (const c of summary?.expects ?? []) out.add(c.family);
-  }
+  for (const eff of calleeLockEffects(callees, summaries)) out.add(eff.family);
+  for (const callee of callees) for (const c of summaries.get(callee)?.expects ?? []) out.add(c.family);
   return out;
 }
 
 /**
- * The locks the calls of a function (by name) take, by the lock table (its family, and `family:role` for a
- * row that says what the lock is: `spin:PMD lock`) or by a callee's summary (its family).
+ * The locks the calls of a function (by name) take: their families, and `family:role` where a row says what
+ * the lock is (`spin:PMD lock`).
  */
 function locksTaken(callees: readonly string[], summaries: ReadonlyMap<string, FunctionSummary>): ReadonlySet<string> {
   const out = new Set<string>();
-  for (const callee of callees) {
-    const row = resolveApi(callee);
-    for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
-      if (eff.op === 'acquire') out.add(eff.family).add(`${eff.family}:${eff.role ?? ''}`);
-    }
-    for (const eff of summaries.get(callee)?.outcomes.flatMap((o) => o.effects) ?? []) if (eff.op === 'acquire') out.add(eff.family);
+  for (const eff of calleeLockEffects(callees, summaries)) {
+    if (eff.op !== 'acquire') continue;
+    out.add(eff.family);
+    if (eff.role !== undefined) out.add(`${eff.family}:${eff.role}`);
   }
   return out;
 }
@@ -691,10 +697,8 @@ function callersLocks(site: FunctionSite, keys: string[]): LockRecord[] {
     const m = /^(\w+):(.*):(read|write|)$/.exec(k);
     if (!m) return [];
     const family = m[1] as LockFamily;
-    const arg = /^\$(\d+)(.*)$/.exec(m[2]);
-    const param = arg ? site.params[Number(arg[1])] : undefined;
-    if (arg && !param) return [];
-    const identity = arg ? `${param}${arg[2]}` : m[2];
+    const identity = inParameterNames(m[2], site.params);
+    if (identity === undefined) return [];
     const traits = FAMILIES[family];
     return [{
       key: `${family}:${identity}`, family, name: traits.singleton ? traits.label : identity, mode: (m[3] || undefined) as LockMode | undefined,

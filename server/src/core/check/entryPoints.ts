@@ -9,6 +9,7 @@ import { ENTRY_REGISTRATIONS } from '../model/entryPoints';
 import { assumedFeature, type KernelFacts } from '../model/kernels';
 import type { RequirementId } from '../model/protocol';
 import { RULES } from '../rules';
+import { inParameterNames } from './identity';
 import { LOCK_PAIR, toRange } from './lockPair';
 import { UNMET_WITHOUT_LOCKS } from './requirements';
 import type { FunctionSummary } from './summary';
@@ -119,7 +120,7 @@ export function unmatchedReleasesAtEntryPoint(file: string, root: EntryPoint, fu
     const key = `${origin.site.startRow}:${origin.site.startColumn}`;
     if (out.has(key)) continue;
     const traits = FAMILIES[effect.family];
-    const what = traits.singleton ? `the ${traits.label}` : effect.op === 'release-all' ? `a lock (${traits.label})` : `${traits.label} '${instantiateAtRoot(effect.identity, root)}'`;
+    const what = traits.singleton ? `the ${traits.label}` : effect.op === 'release-all' ? `a lock (${traits.label})` : `${traits.label} '${inParameterNames(effect.identity, root.params) ?? effect.identity}'`;
     out.set(key, {
       file, ...toRange(origin.site), rule: LOCK_PAIR, function: origin.function, severity: 'error',
       message: `${origin.text} releases ${what} that nothing took on the way from ${root.name}(), ${root.context} entered holding no lock`,
@@ -127,10 +128,4 @@ export function unmatchedReleasesAtEntryPoint(file: string, root: EntryPoint, fu
     });
   }
   return [...out.values()];
-}
-
-/** A summary identity (`$0->lock`) in the entry point's own parameter names. */
-function instantiateAtRoot(identity: string, root: EntryPoint): string {
-  const m = /^\$(\d+)(.*)$/.exec(identity);
-  return m ? `${root.params[Number(m[1])] ?? `argument ${m[1]}`}${m[2]}` : identity;
 }

@@ -56,3 +56,14 @@ export function isGlobalLockName(identity: string): boolean {
 export function rootOf(identity: string): string {
   return /^[A-Za-z_]\w*/.exec(identity)?.[0] ?? '';
 }
+
+/**
+ * A callee-relative identity (`$0->lock`) in the function's own parameter names (`vma->lock`); a global's name
+ * as it is; undefined when the function has no such parameter.
+ */
+export function inParameterNames(identity: string, params: readonly string[]): string | undefined {
+  const m = /^\$(\d+)(.*)$/.exec(identity);
+  if (!m) return identity;
+  const param = params[Number(m[1])];
+  return param === undefined ? undefined : `${param}${m[2]}`;
+}

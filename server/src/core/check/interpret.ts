@@ -8,7 +8,7 @@ import { deadLocalsAt } from './liveness';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
-import { forEachCall } from '../cfg/calls';
+import { calleeNameSpan, forEachCall } from '../cfg/calls';
 import { spanKey } from '../cfg/loops';
 import { lockClassOf } from '../model/lockOrder';
 import { ProtocolTracker, type CallSiteRecord, type EntryRequirement, type ProtocolEnv, type ProtocolViolation } from './protocolTracker';
@@ -783,16 +783,14 @@ class Interpreter {
     // unmap_poisoned_folio(): `mapping = hugetlb_page_mapping_lock_write(folio)`, mm/hugetlb.c).
     // Nor an IRQ-off section: the _irq lock forms open one the lock table does not model (mm/migrate.c
     // __folio_migrate_mapping(): xas_lock_irq(), xas_unlock(), then local_irq_enable()).
-    const unjudged = family === 'irq' || this.fromUnknownCall(rootOf(identity));
     // `origin` null: a callee's release that says nothing of where it is (its caller's lock, retaken there).
-    const lockClass = lockClassOf(family, role ?? cur?.role, name);
-    const releasedIn = origin === null ? undefined
-      // The callee's name: a place that moves only with its line (a blank typed inside the parentheses moves
-      // the call's end otherwise than a summary's caller would move it).
-      : origin ?? (unjudged ? undefined : {
-        site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length },
-        text: call.text, function: this.cfg.name, ...(lockClass ? { lockClass } : {}),
-      });
+    // Made only for a release of a lock the path does not hold, not on every lock operation.
+    const releasedIn = (): ReleaseOrigin | undefined => {
+      if (origin !== undefined) return origin ?? undefined;
+      if (family === 'irq' || this.fromUnknownCall(rootOf(identity))) return undefined;
+      const lockClass = lockClassOf(family, role ?? cur?.role, name);
+      return { site: calleeNameSpan(call), text: call.text, function: this.cfg.name, ...(lockClass ? { lockClass } : {}) };
+    };
 
     if (family === 'mmap' && this.tracker && (op === 'acquire' || op === 'release')) this.tracker.onMmap(op, s, call.span, call.text);
     // A parameter's object given to a call through a pointer may have had its caller's lock dropped there:
@@ -812,7 +810,10 @@ class Interpreter {
       const count = Math.max(-COUNT_LIMIT, Math.min(COUNT_LIMIT, (cur?.count ?? 0) + (op === 'acquire' ? 1 : op === 'release' ? -1 : 0)));
       if (count === 0) s.locks.delete(key);
       else if (op === 'release' && count > 0 && cur) s.locks.set(key, { ...cur, count }); // still held from where it was taken
-      else s.locks.set(key, count < 0 && !cur && releasedIn ? { ...record('released', true, count), releasedIn } : record(count > 0 ? 'held' : 'released', count < 0, count));
+      else {
+        const unmatched = count < 0 && !cur ? releasedIn() : undefined;
+        s.locks.set(key, unmatched ? { ...record('released', true, count), releasedIn: unmatched } : record(count > 0 ? 'held' : 'released', count < 0, count));
+      }
       return;
     }
     if (op === 'downgrade') {
@@ -837,7 +838,8 @@ class Interpreter {
       // Not what its fields point to (`vmf.page`, `pvmw.ptl`): those may be anyone's.
       const ownObject = !traits.singleton && (this.cfg.frameObjects ?? []).includes(identity);
       this.note(ownObject ? 'release-frame' : 'release-untouched', record('released', !ownObject), here);
-      s.locks.set(key, ownObject ? record('released', false) : { ...record('released', true), ...(releasedIn ? { releasedIn } : {}) });
+      const unmatched = ownObject ? undefined : releasedIn();
+      s.locks.set(key, ownObject ? record('released', false) : { ...record('released', true), ...(unmatched ? { releasedIn: unmatched } : {}) });
       return;
     }
     if (cur.status === 'released') {

@@ -80,11 +80,11 @@ function leaks(input: LockPairInput, make: Make, leaked: Set<string>): Finding[]
       : exits.filter((e) => e.state.locks.get(lock.key)?.status === 'released');
     // Never released here: the function hands the lock to its caller (its summary says so) — unless the
     // caller has no way to name it (`pmd_ptl` of __collapse_huge_page_copy_failed() with its unlock deleted).
-    const root = /^[A-Za-z_]\w*/.exec(identityOf(lock))?.[0];
+    const root = rootOf(identityOf(lock));
     // Or the lock is the function's own stack object (`&range` of a local `struct mmu_notifier_range range`):
     // whatever calls it was given, it does not outlive the return.
     const ownFrame = identityOf(lock) === root && input.frameObjects?.includes(root);
-    const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== undefined && (input.confined?.has(root) || ownFrame);
+    const confined = !FAMILIES[lock.family].singleton && !FAMILIES[lock.family].counting && root !== '' && (input.confined?.has(root) || ownFrame);
     if (releasing.length === 0 && !confined) continue;
     // Stored where the caller reaches it (`fw->ptl = ptl`) on every exit that holds it: the caller's now.
     if (leaking.every((e) => e.state.facts.has(`${STORED_FACT}${lock.key}`))) continue;

@@ -5,6 +5,7 @@
 // for hovers and the code lens.
 import type { Expr, Span } from '../cfg/types';
 import { sameSpan } from '../cfg/expr';
+import { calleeNameSpan } from '../cfg/calls';
 import { FAMILIES, type ApiRow, type LockFamily } from '../model/api';
 import { mayDirectReclaim } from '../model/gfp';
 import { lockClassOf, lockRank } from '../model/lockOrder';
@@ -98,9 +99,7 @@ export class ProtocolTracker {
       const released = new Set([...releasedByCall, ...(extra.released ?? [])]);
       const verdict = checkRequirement(id, { state: s, releasedByCall: released, kernel: this.env.kernel, variant: this.env.variant, ...extra });
       if (verdict.kind === 'unknown') {
-        // The callee's name: a place that only moves with its line (a blank typed inside the call's parentheses
-        // would move the call's end otherwise than the note's).
-        const origin = extra.origin ?? { site: { ...call.span, endRow: call.span.startRow, endColumn: call.span.startColumn + call.callee.length }, text: call.text, function: this.functionName };
+        const origin = extra.origin ?? { site: calleeNameSpan(call), text: call.text, function: this.functionName };
         if (!LOCAL_ONLY.has(id)) this.requireAtEntry(verdict.passOn ?? id, via ?? `${call.callee}() at line ${call.span.startRow + 1}`, callerLocksReleased(s, this.params, extra.released), origin);
         return;
       }

@@ -116,7 +116,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   if (!result.complete) return undefined;
   const written = writtenPaths(cfg);
   const outcomes: SummaryOutcome[] = [];
-  const writable = new Set(params.filter((p) => mayWritePointee(cfg, p, written)));
+  // The parameters whose pointee the function may write: it assigns `*p`, or passes `p` on to a call, which may.
+  const passedOn = namesPassedToCalls(cfg);
+  const writable = new Set(params.filter((p) => written.has(`*${p}`) || passedOn.has(p)));
   const inLoops = callsInLoops(cfg);
   for (const exit of result.exits) {
     const effects: SummaryEffect[] = [];
@@ -329,12 +331,11 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   return [...byEffects.values()];
 }
 
-/** Whether the function may write `*p`: it assigns it, or passes `p` on to a call, which may. */
-function mayWritePointee(cfg: Pick<FunctionCfg, 'nodes'>, p: string, written: ReadonlySet<string>): boolean {
-  if (written.has(`*${p}`)) return true;
-  let passed = false;
-  forEachCall(cfg, (call) => { passed ||= call.args.some((a) => a.kind === 'ident' && a.name === p); });
-  return passed;
+/** The names the function passes as a call's argument. */
+function namesPassedToCalls(cfg: Pick<FunctionCfg, 'nodes'>): ReadonlySet<string> {
+  const out = new Set<string>();
+  forEachCall(cfg, (call) => { for (const a of call.args) if (a.kind === 'ident') out.add(a.name); });
+  return out;
 }
 
 /**
