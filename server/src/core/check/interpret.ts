@@ -456,6 +456,11 @@ class Interpreter {
         return { s: r.s, v: t === undefined ? {} : { truth: t } };
       });
     }
+    // include/linux/err.h: PTR_ERR() of an error pointer is its negative error code; of a valid pointer, an
+    // address, which no error code equals (mm/ksm.c stable_tree_search(): `PTR_ERR(tree_folio) == -EBUSY`).
+    if (e.callee === 'PTR_ERR' && e.args.length === 1) {
+      return this.expr(e.args[0], s, undefined, true).map((r) => ({ s: r.s, v: errorCodeOf(r.v) }));
+    }
     let states = this.sequence(e.args, s);
     // Arguments passed by address may be written by the callee: forget their values. Their locks stay:
     // `spin_unlock(&l)` and `lockdep_assert_held(&l)` pass a lock by address without replacing it.
@@ -540,7 +545,9 @@ class Interpreter {
       this.ctx.pendingFunctions?.has(e.callee) === true;
     if (throughPointer) return states.map((st) => ({ s: this.indirectCall(e, st), v: {} }));
     const value = CALL_VALUES.get(e.callee) ?? {};
-    return states.map((st) => ({ s: st, v: value }));
+    // `ERR_PTR(-EBUSY)` carries its code.
+    const errno = e.callee === 'ERR_PTR' && e.args.length === 1 ? literalValue(e.args[0])?.eq : undefined;
+    return states.map((st) => ({ s: st, v: errno?.startsWith('-') ? { ...value, errno } : value }));
   }
 
   /**
@@ -923,10 +930,16 @@ class Interpreter {
     const sign = signTest(e);
     if (sign) {
       // `if (ret < 0)` after a killable lock: its failure is a negative error, its success 0.
-      return this.splitOn(this.expr(sign.x, s, undefined, true), (v) => {
+      const split = this.splitOn(this.expr(sign.x, s, undefined, true), (v) => {
         const negative = isNegative(v);
         return negative === undefined ? undefined : sign.below ? negative : !negative;
       }, undefined, e);
+      // The side that found it below zero knows an error code, which a later `error = x; return error`
+      // returns (mm/shmem.c shmem_swapin_folio(): `if (split_order < 0) { error = split_order; goto failed; }`).
+      const target = isLvalue(sign.x) ? lvalueText(sign.x) : undefined;
+      if (target === undefined || !this.tracked.vars.has(target)) return split;
+      const below = (st: State) => (isNegative(this.fact(st, target)) === undefined ? setFact(st, target, { truth: true, ne: ['0'], negative: true }) : st);
+      return sign.below ? { t: split.t.map(below), f: split.f } : { t: split.t, f: split.f.map(below) };
     }
     if (e.kind === 'binary' && e.op === '&') {
       const mask = flagMask(e.right);
@@ -1286,6 +1299,12 @@ function assumeConditions(o: SummaryOutcome, call: CallExpr, s: State): State | 
 }
 
 /** `x < 0` or `x >= 0` (either way round): the tested value, and whether the test is "below zero". */
+/** What PTR_ERR() gives for a pointer of this value. */
+function errorCodeOf(v: Value): Value {
+  if (v.eq === 'ERR_PTR') return v.errno ? { eq: v.errno, truth: true } : { truth: true, ne: ['0'], negative: true };
+  return v.ne?.includes('ERR_PTR') ? { negative: false } : {};
+}
+
 function signTest(e: Expr): { x: Expr; below: boolean } | undefined {
   if (e.kind !== 'binary') return undefined;
   if (isZeroLiteral(e.right) && (e.op === '<' || e.op === '>=')) return { x: e.left, below: e.op === '<' };

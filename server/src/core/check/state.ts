@@ -86,8 +86,10 @@ export interface Value {
   bits?: string[];
   /** Flag masks known to have no bit set (`ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)` not taken). */
   clear?: string[];
-  /** A negative error code (`-EINTR` from a killable lock), whichever. */
+  /** A negative error code (`-EINTR` from a killable lock), whichever; false: known not below zero. */
   negative?: boolean;
+  /** The error code an ERR_PTR() carries (`ERR_PTR(-EBUSY)`), which PTR_ERR() gives back. */
+  errno?: string;
 }
 
 export interface TrailStep {

@@ -167,9 +167,12 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     const conditions = parameterFacts(exit.state.facts, params, written);
     const givenAway = givenAwayObjects(exit.state.facts, params, locals);
     const stores = parameterStores(exit.state.facts, params);
-    // An object returned with its lock held is no NULL pointer, whatever the path knew of it.
+    // An object returned with its lock held is no NULL pointer and no ERR_PTR(), whatever the path knew of it:
+    // the lock was taken on the object (mm/shmem.c shmem_alloc_and_add_folio() returns a folio it locked, or
+    // an ERR_PTR(), which callers tell apart with IS_ERR()).
     const returnsLocked = effects.some((e) => e.op === 'acquire' && e.identity.startsWith(RETURNED));
-    const returns = returnsLocked && exit.value.truth === undefined ? { ...exit.value, truth: true } : exit.value;
+    const returns = returnsLocked && exit.value.eq === undefined && exit.value.truth !== false
+      ? { ...exit.value, truth: true, ne: [...new Set([...(exit.value.ne ?? []), '0', 'ERR_PTR'])] } : exit.value;
     const leaving = [...exit.state.trail].reverse().find((t) => t.label.startsWith('goto'));
     const exitSite = leaving ? { site: leaving.span, text: leaving.label } : exit.node.span ? { site: exit.node.span, text: exit.node.label ?? 'return' } : undefined;
     const returnedParam = params.indexOf(returnedLocal(exit.node.returnValue) ?? '');

@@ -55,6 +55,8 @@ export function compareValues(a: Value, b: Value): boolean | undefined {
   if (a.eq !== undefined && b.ne?.includes(a.eq)) return false;
   if (b.eq !== undefined && a.ne?.includes(b.eq)) return false;
   if (a.truth !== undefined && b.truth !== undefined && a.truth !== b.truth) return false;
+  if (a.negative !== undefined && b.negative === undefined && isNegative(b) !== undefined && isNegative(b) !== a.negative) return false;
+  if (b.negative !== undefined && a.negative === undefined && isNegative(a) !== undefined && isNegative(a) !== b.negative) return false;
   // One has a bit of a mask set that the other is known clear of, or is 0.
   // Or exactly some flags (`FOLL_TOUCH|FOLL_WRITE`) and a mask of which it has none, or a flag known clear.
   const apart = (x: Value, y: Value) => {
@@ -133,7 +135,7 @@ export function refineTruth(v: Value, truth: boolean): Value | null {
 }
 
 export function sameValue(a: Value, b: Value): boolean {
-  if (a.eq !== b.eq || a.truth !== b.truth || a.negative !== b.negative || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
+  if (a.eq !== b.eq || a.truth !== b.truth || a.negative !== b.negative || a.errno !== b.errno || (a.ne?.length ?? 0) !== (b.ne?.length ?? 0)) return false;
   if ((a.bits ?? []).join(',') !== (b.bits ?? []).join(',') || (a.clear ?? []).join(',') !== (b.clear ?? []).join(',')) return false;
   return !a.ne || a.ne.every((x, i) => x === b.ne![i]);
 }
@@ -148,7 +150,8 @@ export function commonValue(a: Value, b: Value): Value | undefined {
   const out: Value = {
     ...(a.eq !== undefined && a.eq === b.eq ? { eq: a.eq } : {}),
     ...(a.truth !== undefined && a.truth === b.truth ? { truth: a.truth } : {}),
-    ...(a.negative && b.negative ? { negative: true } : {}),
+    ...(a.negative !== undefined && a.negative === b.negative ? { negative: a.negative } : {}),
+    ...(a.errno !== undefined && a.errno === b.errno ? { errno: a.errno } : {}),
     ...(both(a.ne, b.ne).length > 0 ? { ne: both(a.ne, b.ne) } : {}),
     ...(both(a.bits, b.bits).length > 0 ? { bits: both(a.bits, b.bits) } : {}),
     ...(both(a.clear, b.clear).length > 0 ? { clear: both(a.clear, b.clear) } : {}),
@@ -182,6 +185,6 @@ export function orValues(a: Value, b: Value): Value {
 /** Whether the value is below zero: a negative error code, a negative literal or `-ERRNO`; 0 is not. */
 export function isNegative(v: Value): boolean | undefined {
   if (v.negative || v.eq?.startsWith('-')) return true;
-  if (v.eq === '0' || v.truth === false) return false;
+  if (v.eq === '0' || v.truth === false || v.negative === false) return false;
   return undefined;
 }
