@@ -26,6 +26,13 @@ export const RETURNED = '$ret';
 export function instantiate(identity: string, call: Expr & { kind: 'call' }, resultTarget?: string): string | undefined {
   // The returned object: the variable the caller assigns it to (none: the caller drops it).
   if (identity.startsWith(RETURNED)) return resultTarget === undefined ? undefined : lockIdentity(resultTarget + identity.slice(RETURNED.length));
+  const pointee = /^\*\$(\d+)$/.exec(identity);
+  if (pointee) {
+    // `*$3` given `&folio` is `folio`; given a pointer the caller was passed, what it points to.
+    const arg = call.args[Number(pointee[1])];
+    const text = arg && exprText(arg);
+    return text === undefined ? undefined : text.startsWith('&') ? lockIdentity(text) : /^[A-Za-z_]\w*$/.test(text) ? `*${text}` : undefined;
+  }
   const m = /^\$(\d+)(.*)$/.exec(identity);
   if (!m) return identity;
   const arg = call.args[Number(m[1])];
@@ -62,6 +69,8 @@ export function rootOf(identity: string): string {
  * as it is; undefined when the function has no such parameter.
  */
 export function inParameterNames(identity: string, params: readonly string[]): string | undefined {
+  const pointee = /^\*\$(\d+)$/.exec(identity);
+  if (pointee) return params[Number(pointee[1])] === undefined ? undefined : `*${params[Number(pointee[1])]}`;
   const m = /^\$(\d+)(.*)$/.exec(identity);
   if (!m) return identity;
   const param = params[Number(m[1])];

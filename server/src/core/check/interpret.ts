@@ -5,7 +5,7 @@
 import type { CfgEvent, CfgNode, Expr, FunctionCfg, Span } from '../cfg/types';
 import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TABLE_LOCK_POINTERS, PMD_CHANGING_CALLS, POINTER_TESTS, PURE_TESTS, WARN_MACROS, apiRow, lockOfField, resultSays, type ApiRow, type LockEffect, type LockFamily, type LockMode } from '../model/api';
 import { deadLocalsAt } from './liveness';
-import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNTOLD_STORE_FACT, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
 import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
 import { calleeNameSpan, forEachCall } from '../cfg/calls';
@@ -377,11 +377,28 @@ class Interpreter {
    * keeps its name here, where it may still be released by it (mm/memcontrol-v1.c get_mctgt_type()).
    */
   private storeLockInParameter(s: State, target: string, value: Expr): State {
+    // `*foliop = folio` hands the object itself back through an out-parameter (mm/shmem.c
+    // shmem_get_folio_gfp() returns its folio locked there).
+    const outParameter = /^\*([A-Za-z_]\w*)$/.exec(target)?.[1];
+    if (outParameter !== undefined) {
+      if (value.kind !== 'ident' || !this.cfg.params.includes(outParameter)) return s;
+      // Only an object this function itself locks or unlocks by that name: not an int (`*oldp = old` of
+      // include/linux/refcount.h __refcount_add()).
+      const untold = this.fromUnknownCall(value.name) && familiesByIdentity(this.cfg).has(value.name) &&
+        ![...s.locks.values()].some((l) => l.key === `${l.family}:${value.name}`);
+      return this.storeHeldLocks(untold ? setFact(s, `${UNTOLD_STORE_FACT}${target}`, { truth: true }) : s, target, value.name);
+    }
     if (value.kind !== 'ident' || !/^[A-Za-z_]\w*->\w/.test(target) || !this.cfg.params.includes(rootOf(target))) return s;
     // A parameter stored into another's field: the summary tells callers, whose lock on it is then stored.
-    let out = this.cfg.params.includes(value.name) && value.name !== rootOf(target) ? setFact(s, `${PARAM_STORE_FACT}${target}`, { eq: value.name }) : s;
+    const out = this.cfg.params.includes(value.name) && value.name !== rootOf(target) ? setFact(s, `${PARAM_STORE_FACT}${target}`, { eq: value.name }) : s;
+    return this.storeHeldLocks(out, target, value.name);
+  }
+
+  /** The locks this path holds on `name` now reach the caller as `target`. */
+  private storeHeldLocks(s: State, target: string, name: string): State {
+    let out = s;
     for (const l of s.locks.values()) {
-      if (l.fromCaller || l.status !== 'held' || FAMILIES[l.family].singleton || l.key !== `${l.family}:${value.name}`) continue;
+      if (l.fromCaller || l.status !== 'held' || FAMILIES[l.family].singleton || l.key !== `${l.family}:${name}`) continue;
       out = setFact(out, `${STORED_FACT}${l.key}`, { eq: target });
     }
     return out;
@@ -415,7 +432,7 @@ class Interpreter {
     const ptLockKey = `${PT_LOCK_FACT}${target}`;
     let stale: string[] | undefined;
     for (const k of s.facts.keys()) {
-      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === ptLockKey || k === `${COPY_FACT}${target}` ||
+      if (k === unsetKey || (forgetFacts && (k === target || k === aliasKey || k === `${UNTOLD_STORE_FACT}${target}` || k === ptLockKey || k === `${COPY_FACT}${target}` ||
         ((k.startsWith('?') || k.startsWith(TABLE_FACT)) && mentions(k, target))))) (stale ??= []).push(k);
       // What was stored in `target` (a lock, a parameter) is no longer there once it is written again.
       else if (k === `${PARAM_STORE_FACT}${target}` || ((k.startsWith(STORED_FACT) || k.startsWith(LOOKUP_FACT)) && s.facts.get(k)?.eq === target) ||
@@ -585,7 +602,10 @@ class Interpreter {
       const identity = instantiate(c.identity, call);
       if (identity !== undefined) this.assertHeld(st, c.family, identity, c.mode, call, c.origin);
     }
-    for (const eff of o.effects) {
+    // The callee's walks release what the caller held before the call, never what the same outcome hands back
+    // locked (6.1 mm/shmem.c shmem_get_folio_gfp() unlocks a folio it found and returns another locked).
+    const walksFirst = [...o.effects].sort((a, b) => Number(b.op === 'release-all') - Number(a.op === 'release-all'));
+    for (const eff of walksFirst) {
       if (eff.op === 'release-all') {
         let released = false;
         for (const [k, l] of st.locks) {
@@ -761,6 +781,14 @@ class Interpreter {
           const summary = this.ctx.summaries.get(e.value.callee);
           if (summary ? summary.untoldLockedResult : !this.ctx.localFunctions?.has(e.value.callee)) out.add(e.target.name);
         }
+        // `shmem_get_folio_gfp(inode, index, &folio, …)`: what a summarised callee hands back through `&folio`.
+        const call = e.kind === 'assign' ? e.value : e;
+        if (call.kind === 'call') {
+          for (const i of this.ctx.summaries.get(call.callee)?.untoldLockedOut ?? []) {
+            const arg = call.args[i];
+            if (arg?.kind === 'unary' && arg.op === '&' && arg.arg.kind === 'ident') out.add(arg.arg.name);
+          }
+        }
         if (e.kind === 'assign') walk(e.value);
       };
       for (const n of this.cfg.nodes) for (const ev of n.events) if (ev.kind === 'eval') walk(ev.expr);
@@ -844,9 +872,13 @@ class Interpreter {
       // An object of this frame (`&range` of a local `struct mmu_notifier_range range`) no caller can hold.
       // Not what its fields point to (`vmf.page`, `pvmw.ptl`): those may be anyone's.
       const ownObject = !traits.singleton && (this.cfg.frameObjects ?? []).includes(identity);
-      this.note(ownObject ? 'release-frame' : 'release-untouched', record('released', !ownObject), here);
+      // Nor on an object a call the analysis does not know returned, which may have locked it (6.1 mm/shmem.c
+      // shmem_get_folio_gfp(): `__filemap_get_folio(mapping, index, FGP_ENTRY | FGP_LOCK, 0)`).
+      const lockedByUnknownCall = !ownObject && this.fromUnknownCall(rootOf(identity));
+      if (!lockedByUnknownCall) this.note(ownObject ? 'release-frame' : 'release-untouched', record('released', !ownObject), here);
       const unmatched = ownObject ? undefined : releasedIn();
-      s.locks.set(key, ownObject ? record('released', false) : { ...record('released', true), ...(unmatched ? { releasedIn: unmatched } : {}) });
+      s.locks.set(key, ownObject ? record('released', false)
+        : { ...record('released', true), ...(unmatched ? { releasedIn: unmatched } : {}), ...(lockedByUnknownCall ? { ownerUnknown: true } : {}) });
       return;
     }
     if (cur.status === 'released') {
@@ -1276,8 +1308,16 @@ function effectIdentity(eff: LockEffect, call: CallExpr, resultTarget: string | 
     const out = call.args.find((a) => a.kind === 'unary' && a.op === '&');
     return out ? lockIdentity(exprText(out)) : undefined;
   }
-  const arg = call.args[eff.key.arg];
-  return arg ? lockIdentity(exprText(arg)) : undefined;
+  return argumentLock(call, eff.key);
+}
+
+/** The lock an argument names: its text without `&`, or what it points to for a `pointee` key. */
+function argumentLock(call: CallExpr, key: { arg: number; pointee?: boolean }): string | undefined {
+  const arg = call.args[key.arg];
+  if (!arg) return undefined;
+  const text = exprText(arg);
+  if (!key.pointee || text.startsWith('&')) return lockIdentity(text);
+  return /^[A-Za-z_]\w*$/.test(text) ? `*${text}` : undefined;
 }
 
 /**
@@ -1482,7 +1522,8 @@ export function familiesByIdentity(cfg: FunctionCfg): Map<string, LockFamily> {
     if (e.kind === 'call') {
       const row = apiRow(e.callee);
       for (const eff of [...(row?.effects ?? []), ...(row?.outcomes ?? []).flatMap((o) => o.effects)]) {
-        if ((eff.op === 'acquire' || eff.op === 'release') && typeof eff.key === 'object' && e.args[eff.key.arg]) out.set(lockIdentity(exprText(e.args[eff.key.arg])), eff.family);
+        const lock = (eff.op === 'acquire' || eff.op === 'release') && typeof eff.key === 'object' ? argumentLock(e, eff.key) : undefined;
+        if (lock !== undefined) out.set(lock, eff.family);
       }
       e.args.forEach(walk);
     } else if (e.kind === 'assign') walk(e.value);

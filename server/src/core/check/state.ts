@@ -131,6 +131,12 @@ export const STORED_FACT = 'stored:';
 /** Fact key: `param-store:args->lock` = {eq: 'lock'} — a parameter stored into another parameter's field. */
 export const PARAM_STORE_FACT = 'param-store:';
 
+/**
+ * Fact key: `untold-store:*foliop` — the path stored through an out-parameter an object that a call it does
+ * not know returned, which may be locked (6.1 mm/shmem.c shmem_get_folio_gfp() after `__filemap_get_folio()`).
+ */
+export const UNTOLD_STORE_FACT = 'untold-store:';
+
 /** Fact key: `handed-back:vmf` — the object was given to a call through a pointer, which may return it locked. */
 export const HANDED_BACK_FACT = 'handed-back:';
 

@@ -11,7 +11,7 @@ import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { commonValue, compareValues, sameValue } from './values';
 import { RETURNED, rootOf } from './identity';
 import { forEachCall } from '../cfg/calls';
-import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, type LockRecord, type ReleaseOrigin, type Value } from './state';
+import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, UNTOLD_STORE_FACT, type LockRecord, type ReleaseOrigin, type Value } from './state';
 import { callsInLoops, spanKey } from '../cfg/loops';
 
 export interface SummaryEffect {
@@ -88,6 +88,8 @@ export interface FunctionSummary {
    * a caller releases on the result, it may hold.
    */
   untoldLockedResult?: true;
+  /** Out-parameters (`struct folio **foliop`) through which some outcome hands back an object that may be locked. */
+  untoldLockedOut?: number[];
 }
 
 /** A lock the callee asserts held on entry: `mmap_assert_write_locked(mm)`, `lockdep_assert_held(&l)`. */
@@ -195,7 +197,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   markLockedResultsTrue(outcomes);
   const requires = [...(result.protocol?.entry.values() ?? [])];
   const expects = heldContracts(result, params, locals);
-  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0 || o.stores) && requires.length === 0 && expects.length === 0) return undefined;
+  const untoldOut = params.flatMap((p, i) => (result.exits.some((e) => e.state.facts.has(`${UNTOLD_STORE_FACT}*${p}`)) ? [i] : []));
+  if (!outcomes.some((o) => o.effects.length > 0 || o.pt.length > 0 || o.givenAway.length > 0 || o.stores) && requires.length === 0 && expects.length === 0 &&
+    untoldOut.length === 0) return undefined;
   // How many objects a walk releases is data, not control flow: a loop that may run zero times releases
   // the caller's locks on every outcome (release_pte_pages() finds every folio the caller isolated).
   // Not one lock released unnamed (with its origin): the outcomes that did not release it did not.
@@ -205,7 +209,10 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
       if (!o.effects.some((e) => e.op === 'release-all' && e.family === family)) o.effects.push({ op: 'release-all', family, identity: '*' });
     }
   }
-  return { name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires, expects, ...(untold ? { untoldLockedResult: true } : {}) };
+  return {
+    name, outcomes: outcomes.length > MAX_OUTCOMES ? mergeByEffects(outcomes) : outcomes, requires, expects,
+    ...(untold ? { untoldLockedResult: true } : {}), ...(untoldOut.length > 0 ? { untoldLockedOut: untoldOut } : {}),
+  };
 }
 
 /** The caller's locks some path asserted held, in the caller's terms; one per lock, the first assertion. */
@@ -258,6 +265,9 @@ const ENTRY_PARAMETER = new RegExp(`^([A-Za-z_]\\w*)${ENTRY_NAME}`);
 function calleeIdentity(lock: LockRecord, params: string[], locals: string[], returned?: string, moved: ReadonlySet<string> = new Set()): string | undefined {
   const key = lock.key.slice(lock.family.length + 1);
   if (FAMILIES[lock.family].singleton) return key;
+  // Stored through an out-parameter (`*foliop`): what the caller's argument points to.
+  const out = /^\*([A-Za-z_]\w*)$/.exec(key)?.[1];
+  if (out !== undefined) return params.includes(out) && !moved.has(out) ? `*$${params.indexOf(out)}` : undefined;
   // `root@entry->rwsem`: through the parameter's value on entry (MOVED_FACT).
   const entry = ENTRY_PARAMETER.exec(key);
   const identity = entry ? entry[1] + key.slice(entry[0].length) : key;

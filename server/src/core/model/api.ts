@@ -55,9 +55,11 @@ export const FAMILIES: Record<LockFamily, FamilyTraits> = {
 /**
  * Where the identity of the lock comes from: an argument, the variable the result is assigned to, the
  * family (singletons), or the first argument passed by address (`shmem_get_folio(..., &folio, ...)` returns
- * the folio locked through it; its position differs between kernel versions).
+ * the folio locked through it; its position differs between kernel versions). `pointee`: the argument is where
+ * the call stores the lock's pointer (`spinlock_t **ptlp`), so the lock is what it points to: `ptl` given
+ * `&ptl`, `*ptlp` given `ptlp` (6.1 mm/memory.c follow_pte() passes its own `ptlp` on, then unlocks `*ptlp`).
  */
-export type LockKeySource = { arg: number } | 'result' | 'family' | 'out-arg';
+export type LockKeySource = { arg: number; pointee?: boolean } | 'result' | 'family' | 'out-arg';
 
 export interface LockEffect {
   /**
@@ -273,10 +275,10 @@ export const LOCK_API: ApiRow[] = [
   lock('pud_lock', acq('spin', 'result', undefined, 'PUD lock')),
   lockedOrNull('pmd_trans_huge_lock', acq('spin', 'result', undefined, 'PMD lock')),
   // Before Linux 6.5 ("mm/pgtable: allow pte_offset_map[_lock]() to fail") these never returned NULL.
-  { ...mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')), failsOnlyWith: 'pteMapRcu' },
-  mapOrNull('__pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  { ...mapOrNull('pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3, pointee: true }, undefined, 'PTE lock')), failsOnlyWith: 'pteMapRcu' },
+  mapOrNull('__pte_offset_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3, pointee: true }, undefined, 'PTE lock')),
   // include/linux/mm.h: `(pte_alloc(mm, pmd) ? NULL : pte_offset_map_lock(mm, pmd, address, ptlp))`.
-  mapOrNull('pte_alloc_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3 }, undefined, 'PTE lock')),
+  mapOrNull('pte_alloc_map_lock', 1, acq('pte_map', 'family'), acq('spin', { arg: 3, pointee: true }, undefined, 'PTE lock')),
   // include/linux/hugetlb.h: `ptl = huge_pte_lockptr(h, mm, pte); spin_lock(ptl); return ptl;`.
   lock('huge_pte_lock', acq('spin', 'result', undefined, 'PMD lock')),
   lock('pte_unmap_unlock', rel('pte_map', 'family'), rel('spin', arg1, undefined, 'PTE lock')),
