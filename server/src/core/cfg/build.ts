@@ -110,8 +110,13 @@ class CfgBuilder {
       case 'declaration': {
         const unset = declaredWithoutValue(s);
         if (unset.length > 0) this.nodes[cur].events.push({ kind: 'declare', names: unset });
-        for (const e of declarationAssignments(s)) this.eval(cur, e);
-        return cur;
+        let at: number | null = cur;
+        for (const e of declarationAssignments(s)) {
+          const armed = e.kind === 'assign' ? nullArmTernary(e) : undefined;
+          if (armed) at = this.armed(at, armed);
+          else if (at !== null) this.eval(at, e);
+        }
+        return at;
       }
       case 'if_statement':
         return this.ifStatement(s, cur);
@@ -227,15 +232,8 @@ class CfgBuilder {
     // `pte = (mm == &init_mm) ? pte_offset_kernel(...) : pte_alloc_map_lock(...)` (mm/memory.c
     // apply_to_pte_range()) runs one arm, and `f(…, locked ? locked : &local_locked)` gets one pointer: a branch
     // on the condition, which a later test of it then repeats, and the statement in each arm.
-    const armed = ternaryAssignment(e) ?? ternaryArgument(e, expr);
-    if (armed) {
-      const b = this.branch(cur, toExpr(armed.condition), spanOf(armed.condition));
-      const thenStart = this.continueFrom(b);
-      this.eval(thenStart, armed.arms[0]);
-      const elseStart = this.continueFrom(b);
-      this.eval(elseStart, armed.arms[1]);
-      return this.join(thenStart, elseStart);
-    }
+    const armed = ternaryAssignment(e) ?? ternaryArgument(e, expr) ?? (expr.kind === 'assign' ? nullArmTernary(expr) : undefined);
+    if (armed) return this.armed(cur, armed);
     this.eval(cur, expr);
     if (expr.kind === 'call' && expr.callee.startsWith('guard(')) this.scopes.at(-1)?.guards.push(expr);
     if (expr.kind === 'call' && NORETURN_FUNCTIONS.has(expr.callee)) {
@@ -245,6 +243,16 @@ class CfgBuilder {
       return null;
     }
     return cur;
+  }
+
+  /** A branch on the condition, and the statement in each arm. */
+  private armed(cur: number | null, armed: Armed): number | null {
+    const b = this.branch(cur, armed.condition, armed.conditionSpan);
+    const thenStart = this.continueFrom(b);
+    this.eval(thenStart, armed.arms[0]);
+    const elseStart = this.continueFrom(b);
+    this.eval(elseStart, armed.arms[1]);
+    return this.join(thenStart, elseStart);
   }
 
   private eval(cur: number, expr: Expr): void {
@@ -399,7 +407,7 @@ class CfgBuilder {
     const armed = value && expr && ternaryArgument(value, expr);
     if (armed) {
       // `return f(…, locked ? locked : &local_locked)`: a return in each arm, as for a statement.
-      const b = this.branch(cur, toExpr(armed.condition), spanOf(armed.condition));
+      const b = this.branch(cur, armed.condition, armed.conditionSpan);
       for (const arm of armed.arms) this.returnNode(s, this.continueFrom(b), arm);
       return null;
     }
@@ -523,7 +531,8 @@ function declaredWithoutValue(decl: Node): string[] {
 
 /** A statement expression split in two by a conditional expression: the condition, the statement in each arm. */
 interface Armed {
-  condition: Node;
+  condition: Expr;
+  conditionSpan: Span;
   arms: [Expr, Expr];
 }
 
@@ -559,7 +568,23 @@ function ternaryAssignment(node: Node): Armed | undefined {
   const assign = (arm: Node): Expr => targets.reduceRight<Expr>((value, target) => ({
     kind: 'assign', op: '=', target: toExpr(target), value, span: spanOf(node), text: normalizeText(`${target.text} = ${arm.text}`),
   }), toExpr(arm));
-  return { condition, arms: [assign(consequence), assign(alternative)] };
+  return { condition: toExpr(condition), conditionSpan: spanOf(condition), arms: [assign(consequence), assign(alternative)] };
+}
+
+/**
+ * `vma = vmf ? vmf->vma : NULL` (mm/shmem.c shmem_get_folio_gfp()): a pointer that is NULL exactly when a
+ * plain condition is false. Branched, so that a later test of the pointer knows the condition too, and a
+ * summary's outcomes keep what the caller passed (`vmf` NULL: no userfaultfd path).
+ */
+function nullArmTernary(e: Expr & { kind: 'assign' }): Armed | undefined {
+  const v = e.value;
+  if (e.op !== '=' || v.kind !== 'opaque' || !v.ternary) return undefined;
+  const { condition, consequence, alternative } = v.ternary;
+  const isNull = (x: Expr) => x.kind === 'const' && /^(NULL|0)$/.test(x.text) || (x.kind === 'ident' && x.name === 'NULL');
+  const plain = (x: Expr) => x.kind === 'ident' || (x.kind === 'opaque' && /^[A-Za-z_][\w.>-]*$/.test(x.text));
+  if (!plain(condition) || isNull(condition) || isNull(consequence) === isNull(alternative)) return undefined;
+  const arm = (value: Expr): Expr => ({ ...e, value, text: `${exprText(e.target)} = ${exprText(value)}` });
+  return { condition, conditionSpan: condition.span, arms: [arm(consequence), arm(alternative)] };
 }
 
 /**
@@ -586,7 +611,7 @@ function ternaryArgument(node: Node, expr: Expr): Armed | undefined {
     if (e.kind !== 'call' || e.args.length !== args.length) return e;
     return { ...e, args: e.args.map((a, i) => (i === index ? toExpr(unparenthesized(arm)!) : a)) };
   };
-  return { condition, arms: [withArg(expr, ternary.childForFieldName('consequence')!), withArg(expr, ternary.childForFieldName('alternative')!)] };
+  return { condition: toExpr(condition), conditionSpan: spanOf(condition), arms: [withArg(expr, ternary.childForFieldName('consequence')!), withArg(expr, ternary.childForFieldName('alternative')!)] };
 }
 
 function isStatementNode(n: Node): boolean {

@@ -55,6 +55,12 @@ export function toExpr(node: Node): Expr {
     }
     case 'call_expression':
       return callExpr(node);
+    case 'conditional_expression': {
+      const out = opaque(node);
+      const [condition, consequence, alternative] = ['condition', 'consequence', 'alternative'].map((f) => node.childForFieldName(f));
+      return out.kind === 'opaque' && condition && consequence && alternative
+        ? { ...out, ternary: { condition: toExpr(condition), consequence: toExpr(consequence), alternative: toExpr(alternative) } } : out;
+    }
     case 'unary_expression':
     case 'pointer_expression': {
       const arg = node.childForFieldName('argument');

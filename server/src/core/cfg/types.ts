@@ -20,7 +20,7 @@ export type Expr =
   /** `x++` / `--x`; `prefix` when the operator comes first (the value is then the updated one). */
   | { kind: 'update'; target: Expr; prefix: boolean; span: Span; text: string }
   /** Fields, subscripts, casts, ternaries, statement expressions, …: `text` is the normalized source. */
-  | { kind: 'opaque'; parts: Expr[]; span: Span; text: string };
+  | { kind: 'opaque'; parts: Expr[]; span: Span; text: string; ternary?: { condition: Expr; consequence: Expr; alternative: Expr } };
 
 export type CfgEvent =
   /** Evaluate an expression for its effects (calls in evaluation order, assignments). */
