@@ -206,8 +206,14 @@ function ambiguousReleases(input: LockPairInput, make: Make): Finding[] {
     const object = rootOf(key.slice(family.length + 1));
     const handsOver = (r: ExitState, k: ExitState) => returnsMovedLocked(r, family) && k.node.returnValue?.kind === 'ident' &&
       k.node.returnValue.name === object && !k.state.facts.has(`${MOVED_FACT}${object}`);
+    // A result flag that stands for either of two locks (VM_FAULT_RETRY: the mmap_lock or the per-VMA lock the
+    // fault holds) on an exit that released the other: the flag tells about that one, and callers hold one of
+    // the two (mm/memory.c do_wp_page() returns VM_FAULT_RETRY after vma_end_read() only under
+    // FAULT_FLAG_VMA_LOCK, keeping no mmap_lock it never had).
+    const releasedTheOther = (k: ExitState) => resultSays(k.value, family, 'released') && [...k.state.locks.values()].some((l) =>
+      l.family !== family && l.fromCaller && l.status === 'released' && resultSays(k.value, l.family, 'released'));
     const alike = (r: ExitState, k: ExitState) => compareValues(r.value, k.value) !== false && !writesOut(r) && !writesOut(k) &&
-      !otherArguments(r, k) && !toldReleased(r, k) && !handsOver(r, k);
+      !otherArguments(r, k) && !toldReleased(r, k) && !handsOver(r, k) && !releasedTheOther(k);
     // Certain only when both exits return one known value: where either value is unknown (a `ret` built
     // from VM_FAULT_* bits in mm/memory.c, a void function whose callers branch on their own state), the
     // callers may well tell them apart, and the finding rests on that guess.

@@ -5,7 +5,7 @@
 import type { LockFamily, LockMode } from '../model/api';
 import { FAMILIES } from '../model/api';
 import type { Expr, FunctionCfg, Span } from '../cfg/types';
-import type { PtFact } from '../model/protocol';
+import { EVIDENCE_PT_FACTS, type PtFact } from '../model/protocol';
 import type { Interpretation } from './interpret';
 import { returnsHiddenTable, type EntryRequirement } from './protocolTracker';
 import { commonValue, compareValues, sameValue } from './values';
@@ -184,13 +184,9 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
     if (same) {
-      same.pt = same.pt.filter(([f, v]) => outcome.pt.some(([g, w]) => f === g && v === w));
-      // What both paths knew of an argument: `flags` with FOLL_UNLOCKABLE set on both, whatever else differs.
-      same.conditions = same.conditions.flatMap((c) => {
-        const d = conditions.find((x) => c.arg === x.arg && c.path === x.path);
-        const value = d && commonValue(c.value, d.value);
-        return value ? [{ ...c, value }] : [];
-      });
+      const evidence = outcome.pt.filter(([f]) => EVIDENCE_PT_FACTS.has(f) && !same.pt.some(([g]) => g === f));
+      same.pt = [...same.pt.filter(([f, v]) => EVIDENCE_PT_FACTS.has(f) || outcome.pt.some(([g, w]) => f === g && v === w)), ...evidence].sort();
+      same.conditions = commonConditions(same.conditions, conditions);
     } else outcomes.push(outcome);
   }
   const untold = dropUntellableReturnedLocks(outcomes);
@@ -335,11 +331,27 @@ function sameOutcome(a: SummaryOutcome, b: SummaryOutcome): boolean {
     JSON.stringify([...a.outParams]) === JSON.stringify([...b.outParams]);
 }
 
+/** What both paths knew of an argument: `flags` with FOLL_UNLOCKABLE set on both, whatever else differs. */
+function commonConditions(a: SummaryOutcome['conditions'], b: SummaryOutcome['conditions']): SummaryOutcome['conditions'] {
+  return a.flatMap((c) => {
+    const d = b.find((x) => c.arg === x.arg && c.path === x.path);
+    const value = d && commonValue(c.value, d.value);
+    return value ? [{ ...c, value }] : [];
+  });
+}
+
 function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   const byEffects = new Map<string, SummaryOutcome>();
   for (const o of outcomes) {
     const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt) + JSON.stringify(o.givenAway);
-    if (!byEffects.has(k)) byEffects.set(k, { ...o, returns: {}, returnsArg: undefined, conditions: [] });
+    // What all the merged outcomes return is still theirs (mm/shmem.c shmem_swapin_folio() returns 0 on
+    // every outcome that hands back its folio locked).
+    const merged = byEffects.get(k);
+    if (!merged) byEffects.set(k, { ...o, returnsArg: undefined });
+    else {
+      merged.returns = commonValue(merged.returns, o.returns) ?? {};
+      merged.conditions = commonConditions(merged.conditions, o.conditions);
+    }
   }
   return [...byEffects.values()];
 }

@@ -54,6 +54,13 @@ export type PtFact =
    */
   | 'isolated';
 
+/**
+ * Facts that tell what kind of code this is rather than the state the caller gets: an outcome whose paths
+ * disagree keeps them if any path has them. A successful __collapse_huge_page_isolate() isolated folios,
+ * though a path the analysis cannot correlate with its counters (`writable`) reaches SCAN_SUCCEED without.
+ */
+export const EVIDENCE_PT_FACTS: ReadonlySet<PtFact> = new Set<PtFact>(['isolated']);
+
 export interface PtSet {
   fact: PtFact;
   value: string;
