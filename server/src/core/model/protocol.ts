@@ -57,9 +57,10 @@ export type PtFact =
 /**
  * Facts that tell what kind of code this is rather than the state the caller gets: an outcome whose paths
  * disagree keeps them if any path has them. A successful __collapse_huge_page_isolate() isolated folios,
- * though a path the analysis cannot correlate with its counters (`writable`) reaches SCAN_SUCCEED without.
+ * though a path the analysis cannot correlate with its counters (`writable`) reaches SCAN_SUCCEED without;
+ * __collapse_huge_page_copy() copied pages, though its loop may run zero times for the analysis.
  */
-export const EVIDENCE_PT_FACTS: ReadonlySet<PtFact> = new Set<PtFact>(['isolated']);
+export const EVIDENCE_PT_FACTS: ReadonlySet<PtFact> = new Set<PtFact>(['isolated', 'copied']);
 
 export interface PtSet {
   fact: PtFact;
