@@ -72,6 +72,23 @@ describe('LOCK-PAIR on fixtures (expected findings marked in the source)', () =>
     assert.match(found[0].message, /only on entries no call in this file makes: every call of scan\(\) enters it with \*locked == true\)$/);
   });
 
+  it("warns, not errs, of a release not taken here of a lock every caller holds (mfill_atomic_hugetlb())", () => {
+    const text = [
+      'static int fill_range(struct uffd_ctx *ctx, struct vm_area_struct *vma, unsigned long addr)', '{', '\tint err;', '',
+      'retry:', '\tif (!vma) {', '\t\tvma = find_vma(ctx->mm, addr);', '\t\tdown_read(&ctx->map_changing_lock);', '\t}',
+      '\terr = fill_one(vma, addr);', '\tup_read(&ctx->map_changing_lock);', '\tif (err == -ENOENT) {', '\t\tvma = NULL;', '\t\tgoto retry;', '\t}',
+      '\treturn err;', '}', '',
+      'int fill(struct uffd_ctx *ctx, struct vm_area_struct *vma, unsigned long addr)', '{', '\tdown_read(&ctx->map_changing_lock);',
+      '\tfill_range(ctx, vma, addr);', '\treturn 0;', '}', '',
+    ].join('\n');
+    const release = checker.check({ file: 'fill.c', text }).findings.filter((f) => f.line === 11);
+    assert.deepEqual(release.map((f) => [f.rule, f.severity]), [['LOCK-PAIR', 'warning']]);
+    assert.match(release[0].message, /did not take it; every call of fill_range\(\) in this file holds 'ctx->map_changing_lock': on this path it is the caller's$/);
+    // Called with the lock not held, the same release is an error.
+    const unheld = checker.check({ file: 'fill.c', text: text.replace('\tdown_read(&ctx->map_changing_lock);\n\tfill_range', '\tfill_range') }).findings;
+    assert.deepEqual(unheld.filter((f) => f.line === 11).map((f) => f.severity), ['error']);
+  });
+
   it('reports columns and lines 1-based with an exclusive end column', () => {
     const text = 'void f(spinlock_t *l)\n{\n\tspin_lock(l);\n}\n';
     const [f] = checker.check({ file: 'x.c', text }).findings;

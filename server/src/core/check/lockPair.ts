@@ -33,6 +33,9 @@ export interface LockPairInput {
 }
 
 export const LOCK_PAIR = 'LOCK-PAIR';
+/** The message of a release reached both holding a lock this function took and without having taken it. */
+const UNTAKEN_RELEASE_TEXT = ' is released here on a path where this function did not take it';
+export const UNTAKEN_RELEASE = new RegExp(`${UNTAKEN_RELEASE_TEXT}$`);
 export const PTL_PML_ALIAS = 'PTL-PML-ALIAS';
 
 export interface LockPairResult {
@@ -403,7 +406,7 @@ function eventFindings(events: LockEvent[], make: Make): Finding[] {
   for (const [at, ev] of untouchedAt) {
     if (!heldAt.has(at) || unsetAt.has(at)) continue; // an unset lock: reported as that, once
     const label = FAMILIES[ev.family].singleton ? FAMILIES[ev.family].label : `'${ev.name}'`;
-    out.push(make(ev.site, `${label} is released here on a path where this function did not take it`, []));
+    out.push(make(ev.site, `${label}${UNTAKEN_RELEASE_TEXT}`, []));
   }
   return out;
 }
