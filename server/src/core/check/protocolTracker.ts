@@ -213,8 +213,9 @@ export class ProtocolTracker {
     const out = withOwnPt(s);
     for (const [fact, value] of pt) {
       if (!lookupCounts(fact, value, out)) continue;
-      if (fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') out.pt.set('uptodate', { value: 'early', site: call.span, text: call.text });
-      out.pt.set(fact, { value, site: call.span, text: call.text });
+      const marked = out.pt.get('uptodate');
+      if (fact === 'copied' && marked?.value === 'yes') out.pt.set('uptodate', { ...marked, value: 'early' });
+      out.pt.set(fact, { value, site: call.span, text: call.text, fromCallee: true });
     }
     return out;
   }

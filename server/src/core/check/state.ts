@@ -105,6 +105,8 @@ export interface PtRecord {
   site: Span;
   /** The call that set it, as written. */
   text: string;
+  /** Set by a callee's summary, not by a call of this function's own. */
+  fromCallee?: true;
   /**
    * For a hidden PMD: the variable that holds the cleared table's PMD value, to restore it with
    * (`_pmd = pmdp_collapse_flush(…)`); none when the path dropped the value, as a zap does.

@@ -118,6 +118,7 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
   if (!result.complete) return undefined;
   const written = writtenPaths(cfg);
   const outcomes: SummaryOutcome[] = [];
+  const ownEvidence = new Map<SummaryOutcome, Set<PtFact>>();
   // The parameters whose pointee the function may write: it assigns `*p`, or passes `p` on to a call, which may.
   const passedOn = namesPassedToCalls(cfg);
   const writable = new Set(params.filter((p) => written.has(`*${p}`) || passedOn.has(p)));
@@ -183,11 +184,19 @@ export function summarize(cfg: Pick<FunctionCfg, 'name' | 'params' | 'locals' | 
     // Exits that differ only in page-table facts or conditions are one outcome with the facts they agree
     // on: the return value and lock effects are what callers branch on, and this keeps summaries small.
     const same = outcomes.find((o) => sameOutcome(o, { ...outcome, pt: o.pt }));
+    // Evidence this function's own calls set, not its callees' (which their own summaries kept): one level up
+    // is where it is needed, and further up it would only split the callers' paths by history.
+    const evidence = new Set(pt.filter(([f]) => EVIDENCE_PT_FACTS.has(f) && !exit.state.pt.get(f)?.fromCallee).map(([f]) => f));
     if (same) {
-      const evidence = outcome.pt.filter(([f]) => EVIDENCE_PT_FACTS.has(f) && !same.pt.some(([g]) => g === f));
-      same.pt = [...same.pt.filter(([f, v]) => EVIDENCE_PT_FACTS.has(f) || outcome.pt.some(([g, w]) => f === g && v === w)), ...evidence].sort();
+      const kept = ownEvidence.get(same)!;
+      const added = outcome.pt.filter(([f]) => evidence.has(f) && !same.pt.some(([g]) => g === f));
+      same.pt = [...same.pt.filter(([f, v]) => kept.has(f) || outcome.pt.some(([g, w]) => f === g && v === w)), ...added].sort();
+      for (const f of evidence) kept.add(f);
       same.conditions = commonConditions(same.conditions, conditions);
-    } else outcomes.push(outcome);
+    } else {
+      outcomes.push(outcome);
+      ownEvidence.set(outcome, evidence);
+    }
   }
   const untold = dropUntellableReturnedLocks(outcomes);
   markLockedResultsTrue(outcomes);
