@@ -225,6 +225,12 @@ describe('acceptance: real patch mails (../shared/corpus/series)', () => {
       assert.match(text[copy.line - 1], /^\+.*__collapse_huge_page_copy\(/);
       const downgrade = in09.find((f) => f.rule === 'DOWNGRADE-DROPS-VMA-LOCKS')!;
       assert.match(text[downgrade.line - 1], /^\+.*vma_collapse_anon_folio\(/);
+      // The new folio is marked uptodate before the copy: the barrier in __folio_mark_uptodate() orders nothing.
+      const early = in09.find((f) => f.rule === 'UPTODATE-BEFORE-MAP')!;
+      assert.match(text[early.line - 1], /^\+\s*set_ptes\(/);
+      const marked = /marked uptodate at patch line (\d+) before the copy at patch line (\d+)/.exec(early.message)!;
+      assert.match(text[Number(marked[1]) - 1], /^\+\s*__folio_mark_uptodate\(folio\);/);
+      assert.match(text[Number(marked[2]) - 1], /^\+.*__collapse_huge_page_copy\(/);
     });
   });
 

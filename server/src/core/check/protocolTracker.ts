@@ -172,7 +172,12 @@ export class ProtocolTracker {
         continue;
       }
       // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
-      if (e.fact === 'copied' && out.pt.get('uptodate')?.value === 'yes') setPt('uptodate', 'early');
+      // The mark keeps its place, which the finding names.
+      const marked = out.pt.get('uptodate');
+      if (e.fact === 'copied' && marked?.value === 'yes') {
+        out = out === s ? withOwnPt(s) : out;
+        out.pt.set('uptodate', { ...marked, value: 'early' });
+      }
       if (!lookupCounts(e.fact, e.value, out)) continue;
       setPt(e.fact, e.value);
     }
