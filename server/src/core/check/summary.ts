@@ -354,13 +354,11 @@ function mergeByEffects(outcomes: SummaryOutcome[]): SummaryOutcome[] {
   for (const o of outcomes) {
     const k = JSON.stringify(o.effects) + JSON.stringify([...o.outParams]) + JSON.stringify(o.pt) + JSON.stringify(o.givenAway);
     // What all the merged outcomes return is still theirs (mm/shmem.c shmem_swapin_folio() returns 0 on
-    // every outcome that hands back its folio locked).
+    // every outcome that hands back its folio locked). Their conditions are not: kept, they split the
+    // callers' paths (khugepaged_do_scan(), madvise_collapse()) and told no lock apart on released mm/.
     const merged = byEffects.get(k);
-    if (!merged) byEffects.set(k, { ...o, returnsArg: undefined });
-    else {
-      merged.returns = commonValue(merged.returns, o.returns) ?? {};
-      merged.conditions = commonConditions(merged.conditions, o.conditions);
-    }
+    if (!merged) byEffects.set(k, { ...o, returnsArg: undefined, conditions: [] });
+    else merged.returns = commonValue(merged.returns, o.returns) ?? {};
   }
   return [...byEffects.values()];
 }
