@@ -19,6 +19,17 @@ export function lockIdentity(text: string): string {
 /** A summary identity's root that stands for the returned value: `$ret->lock`. */
 export const RETURNED = '$ret';
 
+/** `*$3`: what the callee's parameter 3 points to (an object handed back through `struct folio **foliop`). */
+const POINTEE = /^\*\$(\d+)$/;
+
+/**
+ * What a pointer argument points to, as a lock identity: `folio` for `&folio`, `*foliop` for a pointer the
+ * caller was itself passed; undefined for anything else.
+ */
+export function pointedTo(text: string): string | undefined {
+  return text.startsWith('&') ? lockIdentity(text) : /^[A-Za-z_]\w*$/.test(text) ? `*${text}` : undefined;
+}
+
 /**
  * A callee-relative identity (`$0->lock`, `$ret->lock`, a global's name) in the caller's terms at `call`: the
  * argument's text, or the variable the result is assigned to; undefined when that is missing.
@@ -26,12 +37,10 @@ export const RETURNED = '$ret';
 export function instantiate(identity: string, call: Expr & { kind: 'call' }, resultTarget?: string): string | undefined {
   // The returned object: the variable the caller assigns it to (none: the caller drops it).
   if (identity.startsWith(RETURNED)) return resultTarget === undefined ? undefined : lockIdentity(resultTarget + identity.slice(RETURNED.length));
-  const pointee = /^\*\$(\d+)$/.exec(identity);
+  const pointee = POINTEE.exec(identity);
   if (pointee) {
-    // `*$3` given `&folio` is `folio`; given a pointer the caller was passed, what it points to.
     const arg = call.args[Number(pointee[1])];
-    const text = arg && exprText(arg);
-    return text === undefined ? undefined : text.startsWith('&') ? lockIdentity(text) : /^[A-Za-z_]\w*$/.test(text) ? `*${text}` : undefined;
+    return arg && pointedTo(exprText(arg));
   }
   const m = /^\$(\d+)(.*)$/.exec(identity);
   if (!m) return identity;
@@ -69,7 +78,7 @@ export function rootOf(identity: string): string {
  * as it is; undefined when the function has no such parameter.
  */
 export function inParameterNames(identity: string, params: readonly string[]): string | undefined {
-  const pointee = /^\*\$(\d+)$/.exec(identity);
+  const pointee = POINTEE.exec(identity);
   if (pointee) return params[Number(pointee[1])] === undefined ? undefined : `*${params[Number(pointee[1])]}`;
   const m = /^\$(\d+)(.*)$/.exec(identity);
   if (!m) return identity;

@@ -7,7 +7,7 @@ import { ALIAS_CALLS, CALL_VALUES, FAMILIES, GUARD_CLASSES, LOCK_TESTS, PAGE_TAB
 import { deadLocalsAt } from './liveness';
 import { ENTRY_NAME, HANDED_BACK_FACT, MOVED_FACT, PARAM_STORE_FACT, STORED_FACT, StateSet, UNTOLD_STORE_FACT, UNKNOWN_LOCK_FACT, UNNAMED_RELEASE, cloneState, initialState, isHeld, withOwnFacts, withTrail, type LockRecord, type ReleaseOrigin, type State, type Value } from './state';
 import { FIELD_PATH, writtenPaths, type FunctionSummary, type HeldContract, type SummaryCondition, type SummaryOutcome } from './summary';
-import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, rootOf, within } from './identity';
+import { RETURNED, argumentPath, exprText, instantiate, isGlobalLockName, lockIdentity, pointedTo, rootOf, within } from './identity';
 import { calleeNameSpan, forEachCall } from '../cfg/calls';
 import { spanKey } from '../cfg/loops';
 import { lockClassOf } from '../model/lockOrder';
@@ -1315,9 +1315,7 @@ function effectIdentity(eff: LockEffect, call: CallExpr, resultTarget: string | 
 function argumentLock(call: CallExpr, key: { arg: number; pointee?: boolean }): string | undefined {
   const arg = call.args[key.arg];
   if (!arg) return undefined;
-  const text = exprText(arg);
-  if (!key.pointee || text.startsWith('&')) return lockIdentity(text);
-  return /^[A-Za-z_]\w*$/.test(text) ? `*${text}` : undefined;
+  return key.pointee ? pointedTo(exprText(arg)) : lockIdentity(exprText(arg));
 }
 
 /**
