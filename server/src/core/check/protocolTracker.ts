@@ -13,7 +13,7 @@ import { protocolRow, type IsolatedUse, type ProtocolRow, type PtFact } from '..
 import type { KernelFacts } from '../model/kernels';
 import type { ProtocolVariant } from '../model/protocolMatch';
 import { LOCAL_ONLY, checkRequirement, reportedInCallee, type Broken, type RequirementKey } from './requirements';
-import { withOwnFacts, withOwnPt, type LockRecord, type State } from './state';
+import { withOwnFacts, withOwnPt, type LockRecord, type PtRecord, type State } from './state';
 import type { FunctionSummary } from './summary';
 import { instantiate, isGlobalLockName } from './identity';
 
@@ -171,12 +171,10 @@ export class ProtocolTracker {
         out.pt.set('pmd', { value: 'hidden', site: call.span, text: call.text, keeper });
         continue;
       }
-      // Marking uptodate and then copying leaves the mark "early"; copying after it is what matters.
-      // The mark keeps its place, which the finding names.
-      const marked = out.pt.get('uptodate');
-      if (e.fact === 'copied' && marked?.value === 'yes') {
+      const early = e.fact === 'copied' ? markMadeEarly(out) : undefined;
+      if (early) {
         out = out === s ? withOwnPt(s) : out;
-        out.pt.set('uptodate', { ...marked, value: 'early' });
+        out.pt.set('uptodate', early);
       }
       if (!lookupCounts(e.fact, e.value, out)) continue;
       setPt(e.fact, e.value);
@@ -218,8 +216,8 @@ export class ProtocolTracker {
     const out = withOwnPt(s);
     for (const [fact, value] of pt) {
       if (!lookupCounts(fact, value, out)) continue;
-      const marked = out.pt.get('uptodate');
-      if (fact === 'copied' && marked?.value === 'yes') out.pt.set('uptodate', { ...marked, value: 'early' });
+      const early = fact === 'copied' ? markMadeEarly(out) : undefined;
+      if (early) out.pt.set('uptodate', early);
       out.pt.set(fact, { value, site: call.span, text: call.text, fromCallee: true });
     }
     return out;
@@ -369,6 +367,15 @@ function callerLocksReleased(s: State, params: readonly string[], already: strin
 }
 
 /** A released-lock key of a callee (callerLocksReleased) in the caller's names; undefined when an argument is missing. */
+/**
+ * A copy after __folio_mark_uptodate() leaves the mark "early": copying after it is what matters. The mark keeps
+ * its place, which UPTODATE-BEFORE-MAP names.
+ */
+function markMadeEarly(s: State): PtRecord | undefined {
+  const marked = s.pt.get('uptodate');
+  return marked?.value === 'yes' ? { ...marked, value: 'early' } : undefined;
+}
+
 function inCallerTerms(key: string, call: CallExpr): string | undefined {
   const family = key.slice(0, key.indexOf(':'));
   const identity = instantiate(key.slice(family.length + 1), call);
